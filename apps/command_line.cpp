@@ -1,0 +1,39 @@
+#include "apps/command_line.hpp"
+
+#include "engine/error.hpp"
+
+namespace matchfund::cli {
+
+bool parse_options(const std::vector<std::string>& args, const po::options_description& options,
+                   po::variables_map& values) {
+  try {
+    // No positional options: any bare argument is an error.
+    po::store(po::command_line_parser(args).options(options).positional({}).style(
+                  po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
+                  po::command_line_style::long_allow_next)
+                  .run(),
+              values);
+    po::notify(values);
+  } catch (const po::error& e) {
+    throw Error(ErrorKind::usage, e.what());
+  }
+  return values.count("help") == 0;
+}
+
+void require(const po::variables_map& values, std::initializer_list<const char*> names) {
+  for (const char* name : names)
+    if (values.count(name) == 0) throw Error(ErrorKind::usage, std::string("the option '--") + name + "' is required");
+}
+
+void at_most_one_dash(const po::variables_map& values, std::initializer_list<const char*> names, const char* what) {
+  int dashes = 0;
+  for (const char* name : names)
+    if (values.count(name) && values[name].as<std::string>() == "-") ++dashes;
+  if (dashes > 1) throw Error(ErrorKind::usage, std::string("at most one ") + what + " may be '-'");
+}
+
+std::string value(const po::variables_map& values, const char* name) {
+  return values.count(name) ? values[name].as<std::string>() : std::string();
+}
+
+}  // namespace matchfund::cli

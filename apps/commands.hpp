@@ -1,0 +1,11 @@
+// The subcommands of `matchfund`; each returns the exit status or throws an Error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace matchfund {
+
+int simulate_command(const std::vector<std::string>& args);
+
+}  // namespace matchfund

@@ -1,0 +1,45 @@
+// `matchfund`: the command-line entry point. Maps errors to exit statuses.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "apps/commands.hpp"
+#include "engine/error.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: matchfund COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  simulate   replay a donation stream under campaign rules (ledger + summary)\n"
+    "\n"
+    "Run 'matchfund COMMAND --help' for the options of a command.\n"
+    "Exit status: 0 success, 1 usage error, 2 invalid rules, 3 invalid input data, 4 I/O failure.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 1;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "simulate") return matchfund::simulate_command(args);
+    std::cerr << "matchfund: unknown command '" << command << "'\n\n" << kUsage;
+    return 1;
+  } catch (const matchfund::Error& e) {
+    std::cerr << "matchfund " << command << ": " << e.what() << "\n";
+    return e.exit_status();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "matchfund " << command << ": out of memory\n";
+    return 4;
+  }
+}

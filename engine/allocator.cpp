@@ -1,0 +1,112 @@
+#include "engine/allocator.hpp"
+
+namespace matchfund {
+
+Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), catalog_(catalog) {
+  for (const CompiledPool& pool : plan.pools()) {
+    PoolState state;
+    for (const CompiledCap& cap : pool.caps) {
+      state.counters.emplace_back(cap.period);
+      std::uint32_t scopes = cap.scope == Scope::donor     ? catalog.donors.size()
+                             : cap.scope == Scope::project ? catalog.projects.size()
+                             : cap.scope == Scope::org     ? catalog.orgs.size()
+                                                           : 0;
+      state.counters.back().reserve(scopes);
+    }
+    states_.push_back(std::move(state));
+  }
+  eligible_.resize(plan.pools().size() * kBatch);
+  base_.resize(plan.pools().size() * kBatch);
+}
+
+void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
+  const Micros offset = plan_.campaign().utc_offset;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t j = begin + i;
+    DonationKeys& k = keys_[i];
+    k.time = in.time[j];
+    k.amount = in.amount[j];
+    k.donor = in.donor[j];
+    k.project = in.project[j];
+    k.org = catalog_.project_org[k.project];
+    k.day = plan_.needs_days() ? static_cast<std::int32_t>(local_day(k.time, offset)) : 0;
+    time_of_day_[i] = local_time_of_day(k.time, offset);
+    if (plan_.needs_pairs()) {
+      std::uint64_t key = (static_cast<std::uint64_t>(k.donor) << 32) | k.project;
+      k.pair = pairs_.try_emplace(key, static_cast<std::uint32_t>(pairs_.size())).first->second;
+    }
+  }
+  DonationBatch batch;
+  batch.size = n;
+  batch.time = in.time + begin;
+  batch.time_of_day = time_of_day_;
+  batch.amount = in.amount + begin;
+  batch.id_hash = in.id_hash + begin;
+  const auto& pools = plan_.pools();
+  for (std::size_t p = 0; p < pools.size(); ++p) {
+    const CompiledPool& pool = pools[p];
+    std::uint8_t* eligible = &eligible_[p * kBatch];
+    for (std::size_t i = 0; i < n; ++i)
+      eligible[i] = pool.project_ok[in.project[begin + i]] & pool.channel_ok[in.channel[begin + i]];
+    for (const Condition* condition : pool.donation_conditions) condition->filter(batch, eligible);
+    pool.rate->compute(batch, &base_[p * kBatch]);
+  }
+}
+
+std::uint32_t Allocator::scope_of(Scope scope, const DonationKeys& k) {
+  switch (scope) {
+    case Scope::donor:
+      return k.donor;
+    case Scope::donor_project:
+      return k.pair;
+    case Scope::project:
+      return k.project;
+    case Scope::org:
+      return k.org;
+    case Scope::donation:
+      break;
+  }
+  return 0;
+}
+
+Minor Allocator::cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, const DonationKeys& k) const {
+  if (cap.scope == Scope::donation) return cap.limit;
+  if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) return kUnbounded;
+  const Minor limit = cap.per_project_limits ? cap.limit_by_project[k.project] : cap.limit;
+  if (limit == kUnbounded && !cap.counts_grants) return kUnbounded;
+  const Minor used = counter.get(scope_of(cap.scope, k), k.day);
+  if (cap.counts_grants) return used >= limit ? 0 : kUnbounded;
+  return used >= limit ? 0 : limit - used;
+}
+
+void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, Minor grant, std::uint64_t seq) {
+  const CompiledPool& pool = plan_.pools()[pool_index];
+  PoolState& state = states_[pool_index];
+  for (std::size_t c = 0; c < pool.caps.size(); ++c) {
+    const CompiledCap& cap = pool.caps[c];
+    if (cap.scope == Scope::donation) continue;
+    if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) continue;
+    state.counters[c].add(scope_of(cap.scope, k), k.day, cap.counts_grants ? 1 : grant);
+  }
+  state.granted += grant;
+  ++state.grants;
+  if (!state.exhausted && state.granted == pool.budget) {
+    state.exhausted = true;
+    state.exhausted_by = seq;
+  }
+}
+
+void Allocator::release(const DonationKeys& k, std::uint32_t pool_index, Minor grant) {
+  if (grant <= 0) return;
+  const CompiledPool& pool = plan_.pools()[pool_index];
+  PoolState& state = states_[pool_index];
+  for (std::size_t c = 0; c < pool.caps.size(); ++c) {
+    const CompiledCap& cap = pool.caps[c];
+    if (cap.scope == Scope::donation) continue;
+    if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) continue;
+    state.counters[c].add(scope_of(cap.scope, k), k.day, cap.counts_grants ? -1 : -grant);
+  }
+  state.granted -= grant;
+}
+
+}  // namespace matchfund

@@ -1,0 +1,153 @@
+// First come, first served allocation (SPEC 4). Each batch of donations goes
+// through two steps: the stateless one (eligibility by project, channel, time
+// and amount; the base rate) runs per pool over the whole batch in tight loops;
+// the stateful one (headrooms, limit, commit) runs one donation at a time in
+// order. No allocation per donation; money is exact.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/catalog.hpp"
+#include "engine/plan.hpp"
+#include "engine/scoped_counter.hpp"
+
+namespace matchfund {
+
+// A run of donations as a struct of arrays (a stream slice, or one live donation).
+struct DonationInput {
+  std::size_t size = 0;
+  const Micros* time = nullptr;
+  const std::uint32_t* donor = nullptr;
+  const std::uint32_t* project = nullptr;
+  const std::uint32_t* channel = nullptr;
+  const Minor* amount = nullptr;
+  const std::uint64_t* id_hash = nullptr;
+};
+
+// The scopes a donation's grants are counted in; kept by the live path so a
+// release can undo exactly what a reserve added.
+struct DonationKeys {
+  Micros time = 0;
+  Minor amount = 0;
+  std::int32_t day = 0;
+  std::uint32_t donor = 0, project = 0, org = 0, pair = 0;
+};
+
+struct PoolState {
+  Minor granted = 0;        // held plus confirmed
+  std::uint64_t grants = 0; // grants greater than 0
+  bool exhausted = false;   // granted has reached the whole budget at some point
+  std::uint64_t exhausted_by = 0;  // sequence number of the donation that did it
+  std::vector<ScopedCounter> counters;  // one per cap, in the pool's cap order
+};
+
+class Allocator {
+ public:
+  static constexpr std::size_t kBatch = 256;
+  static constexpr std::size_t kNoError = std::numeric_limits<std::size_t>::max();
+
+  // `plan` and `catalog` must outlive the allocator.
+  Allocator(const Plan& plan, const Catalog& catalog);
+
+  // Allocates the donations of `in` in order. For each ledger row calls
+  // sink.row(seq, pool_index, base, grant, limit) where seq = first_seq + i and
+  // pool_index is the pool's place in plan.pools(). Returns kNoError, or the
+  // index in `in` of the first donation whose base does not fit int64 (the rows
+  // and state before it are kept; the caller treats the run as failed).
+  template <class Sink>
+  std::size_t allocate(const DonationInput& in, std::uint64_t first_seq, Sink& sink);
+
+  // The keys of donation i of the most recent batch (i < kBatch).
+  const DonationKeys& batch_keys(std::size_t i) const { return keys_[i]; }
+
+  // Undoes one grant of pool `pool_index` to a donation with these keys (SPEC 6 release).
+  void release(const DonationKeys& keys, std::uint32_t pool_index, Minor grant);
+
+  const std::vector<PoolState>& pool_states() const { return states_; }
+
+ private:
+  // The stateless step for in[begin, begin + n).
+  void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
+  Minor cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, const DonationKeys& k) const;
+  static std::uint32_t scope_of(Scope scope, const DonationKeys& k);
+  void commit(std::uint32_t pool_index, const DonationKeys& k, Minor grant, std::uint64_t seq);
+
+  template <class Sink>
+  bool allocate_one(std::size_t i, std::uint64_t seq, Sink& sink);
+
+  const Plan& plan_;
+  const Catalog& catalog_;
+  std::vector<PoolState> states_;
+  std::unordered_map<std::uint64_t, std::uint32_t> pairs_;  // (donor, project) -> dense index
+
+  // Batch scratch, allocated once.
+  DonationKeys keys_[kBatch];
+  Micros time_of_day_[kBatch];
+  std::vector<std::uint8_t> eligible_;  // [pool][i]
+  std::vector<Minor> base_;             // [pool][i]
+};
+
+template <class Sink>
+std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq, Sink& sink) {
+  for (std::size_t begin = 0; begin < in.size; begin += kBatch) {
+    const std::size_t n = std::min(kBatch, in.size - begin);
+    prepare(in, begin, n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!allocate_one(i, first_seq + begin + i, sink)) return begin + i;
+  }
+  return kNoError;
+}
+
+template <class Sink>
+bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
+  const DonationKeys& k = keys_[i];
+  const auto& pools = plan_.pools();
+  const auto& max_total_ratio = plan_.campaign().max_total_ratio;
+  // floor(amount * max_total_ratio) may exceed 64 bits: compare it wide.
+  const Wide total_limit = max_total_ratio ? multiply_floor(k.amount, *max_total_ratio) : 0;
+  Minor granted_here = 0;
+  for (std::uint32_t p = 0; p < pools.size(); ++p) {
+    if (!eligible_[p * kBatch + i]) continue;
+    const CompiledPool& pool = pools[p];
+    if (!pool.stack && granted_here > 0) continue;
+    const Minor base = base_[p * kBatch + i];
+    if (base == kBaseOverflow) return false;
+
+    // Headrooms in limit order: caps, then max_total_ratio, then the pool.
+    PoolState& state = states_[p];
+    Minor headroom[16];
+    LimitId limit_of[16];
+    std::size_t count = 0;
+    Minor grant = base;
+    for (std::size_t c = 0; c < pool.caps.size(); ++c) {
+      headroom[count] = cap_headroom(pool.caps[c], state.counters[c], k);
+      limit_of[count] = pool.caps[c].limit_id;
+      grant = std::min(grant, headroom[count++]);
+    }
+    if (max_total_ratio) {
+      Wide left = total_limit - granted_here;
+      headroom[count] = left > kMinorMax ? kMinorMax : static_cast<Minor>(left);
+      limit_of[count] = plan_.max_total_ratio_limit();
+      grant = std::min(grant, headroom[count++]);
+    }
+    headroom[count] = std::max<Minor>(0, pool.unlocked(k.time) - state.granted);
+    limit_of[count] = plan_.pool_limit();
+    grant = std::min(grant, headroom[count++]);
+
+    LimitId limit = kLimitNone;
+    if (grant < base) {
+      std::size_t h = 0;
+      while (headroom[h] != grant) ++h;
+      limit = limit_of[h];
+    }
+    if (grant > 0) commit(p, k, grant, seq);
+    granted_here += grant;
+    sink.row(seq, p, base, grant, limit);
+  }
+  return true;
+}
+
+}  // namespace matchfund

@@ -1,0 +1,177 @@
+#include "engine/csv_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/error.hpp"
+#include "engine/text.hpp"
+
+namespace matchfund {
+
+std::size_t find_invalid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // no overlong forms
+      if (c == 0xED) hi = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    if (p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+CsvReader::CsvReader(std::string_view text, std::string label) : text_(text), label_(std::move(label)) {
+  if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  std::size_t bad = find_invalid_utf8(text_);
+  if (bad != std::string_view::npos) {
+    std::size_t line = 1 + static_cast<std::size_t>(std::count(text_.begin(), text_.begin() + bad, '\n'));
+    fail_line(line, "bytes that are not valid UTF-8");
+  }
+}
+
+void CsvReader::fail(std::size_t line, std::string_view column, const std::string& message) const {
+  throw Error(ErrorKind::input,
+              label_ + ", line " + std::to_string(line) + ", column " + std::string(column) + ": " + message);
+}
+
+void CsvReader::fail_line(std::size_t line, const std::string& message) const {
+  throw Error(ErrorKind::input, label_ + ", line " + std::to_string(line) + ": " + message);
+}
+
+bool CsvReader::next() {
+  const char* data = text_.data();
+  const std::size_t n = text_.size();
+  // Skip empty lines.
+  while (pos_ < n) {
+    if (data[pos_] == '\n') {
+      ++pos_;
+      ++physical_line_;
+    } else if (data[pos_] == '\r' && pos_ + 1 < n && data[pos_ + 1] == '\n') {
+      pos_ += 2;
+      ++physical_line_;
+    } else {
+      break;
+    }
+  }
+  if (pos_ >= n) return false;
+
+  record_line_ = physical_line_;
+  spans_.clear();
+  scratch_.clear();
+  for (;;) {
+    std::size_t field_number = spans_.size() + 1;
+    if (pos_ < n && data[pos_] == '"') {
+      // Quoted field: runs to the closing quote; "" is one quote.
+      std::size_t start = ++pos_;
+      bool escaped = false;
+      for (;;) {
+        const void* q = pos_ < n ? std::memchr(data + pos_, '"', n - pos_) : nullptr;
+        if (!q) fail_line(record_line_, "field " + std::to_string(field_number) + " has an unclosed quote");
+        std::size_t qpos = static_cast<const char*>(q) - data;
+        physical_line_ += static_cast<std::size_t>(std::count(data + pos_, data + qpos, '\n'));
+        pos_ = qpos + 1;
+        if (pos_ < n && data[pos_] == '"') {
+          escaped = true;
+          ++pos_;
+          continue;
+        }
+        break;
+      }
+      std::size_t end = pos_ - 1;  // the closing quote
+      if (escaped) {
+        std::size_t at = scratch_.size();
+        for (std::size_t i = start; i < end; ++i) {
+          scratch_ += data[i];
+          if (data[i] == '"') ++i;  // skip the second quote of a pair
+        }
+        spans_.push_back({at, scratch_.size() - at, true});
+      } else {
+        spans_.push_back({start, end - start, false});
+      }
+      if (pos_ < n && data[pos_] != ',' && data[pos_] != '\n' && data[pos_] != '\r')
+        fail_line(physical_line_, "characters after the closing quote of field " + std::to_string(field_number));
+    } else {
+      std::size_t start = pos_;
+      while (pos_ < n) {
+        char c = data[pos_];
+        if (c == ',' || c == '\n' || c == '\r') break;
+        if (c == '"')
+          fail_line(record_line_, "a quote inside field " + std::to_string(field_number) +
+                                      ", which does not start with a quote");
+        ++pos_;
+      }
+      spans_.push_back({start, pos_ - start, false});
+    }
+    if (pos_ >= n) break;
+    char c = data[pos_];
+    if (c == ',') {
+      ++pos_;
+      continue;
+    }
+    if (c == '\r') {
+      if (pos_ + 1 >= n || data[pos_ + 1] != '\n')
+        fail_line(physical_line_, "a carriage return not followed by a line feed");
+      pos_ += 2;
+    } else {
+      ++pos_;  // '\n'
+    }
+    ++physical_line_;
+    break;
+  }
+  fields_.clear();
+  for (const FieldSpan& s : spans_)
+    fields_.push_back(s.in_scratch ? std::string_view(scratch_).substr(s.begin, s.length)
+                                   : text_.substr(s.begin, s.length));
+  return true;
+}
+
+CsvHeader::CsvHeader(const CsvReader& reader, const std::vector<std::string_view>& known) {
+  const auto& names = reader.fields();
+  width_ = names.size();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (std::find(known.begin(), known.end(), names[i]) == known.end()) continue;
+    if (column(names[i]) >= 0)
+      reader.fail(reader.line(), names[i], "the header names column " + quote(names[i]) + " twice");
+    columns_.emplace_back(names[i], static_cast<int>(i));
+  }
+}
+
+int CsvHeader::column(std::string_view name) const {
+  for (const auto& [n, i] : columns_)
+    if (n == name) return i;
+  return -1;
+}
+
+void CsvHeader::require(const CsvReader& reader, std::string_view name) const {
+  if (column(name) < 0)
+    reader.fail(reader.line(), name, "the header has no column " + quote(name));
+}
+
+void check_field_count(const CsvReader& reader, std::size_t expected) {
+  if (reader.fields().size() != expected)
+    reader.fail_line(reader.line(), "expected " + std::to_string(expected) + " fields as in the header, found " +
+                                        std::to_string(reader.fields().size()));
+}
+
+}  // namespace matchfund

@@ -1,0 +1,70 @@
+// RFC 4180 records from an in-memory file, with the corner rules of SPEC 8:
+// empty lines skipped, line numbers of the physical line a record starts on,
+// strict quoting, CRLF or LF, a leading UTF-8 byte-order mark skipped.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace matchfund {
+
+class CsvReader {
+ public:
+  // `label` names the file in error messages; `text` must outlive the reader.
+  // Throws an input Error if the text is not UTF-8.
+  CsvReader(std::string_view text, std::string label);
+
+  // Moves to the next non-empty record; false at the end of the file.
+  // Throws an input Error naming the line on a quoting or line-end fault.
+  bool next();
+
+  // Fields of the current record; valid until the next call to next().
+  const std::vector<std::string_view>& fields() const { return fields_; }
+  std::size_t line() const { return record_line_; }
+  const std::string& label() const { return label_; }
+
+  // Throws an input Error: "<label>, line <line>, column <column>: <message>".
+  [[noreturn]] void fail(std::size_t line, std::string_view column, const std::string& message) const;
+  [[noreturn]] void fail_line(std::size_t line, const std::string& message) const;
+
+ private:
+  struct FieldSpan {
+    std::size_t begin;
+    std::size_t length;
+    bool in_scratch;
+  };
+
+  std::string_view text_;
+  std::string label_;
+  std::size_t pos_ = 0;
+  std::size_t physical_line_ = 1;
+  std::size_t record_line_ = 0;
+  std::vector<FieldSpan> spans_;
+  std::vector<std::string_view> fields_;
+  std::string scratch_;  // unescaped copies of quoted fields that held ""
+};
+
+// Finds the columns of a header by exact name. Throws an input Error when a
+// required name is missing or a known name repeats.
+class CsvHeader {
+ public:
+  CsvHeader(const CsvReader& reader, const std::vector<std::string_view>& known);
+  // Index of `name` in the record, or -1 when the header lacks it.
+  int column(std::string_view name) const;
+  void require(const CsvReader& reader, std::string_view name) const;
+  std::size_t width() const { return width_; }
+
+ private:
+  std::vector<std::pair<std::string_view, int>> columns_;
+  std::size_t width_ = 0;
+};
+
+// Throws an input Error for a record whose field count differs from the header's.
+void check_field_count(const CsvReader& reader, std::size_t expected);
+
+// Index of the first byte that is not part of valid UTF-8, or npos.
+std::size_t find_invalid_utf8(std::string_view text);
+
+}  // namespace matchfund

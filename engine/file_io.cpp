@@ -1,0 +1,135 @@
+#include "engine/file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "engine/error.hpp"
+
+namespace matchfund {
+namespace {
+
+std::string shown(const std::string& path) { return path == "-" ? "standard input" : "'" + path + "'"; }
+
+[[noreturn]] void fail_read(const std::string& path, int err) {
+  throw Error(ErrorKind::io, "cannot read " + shown(path) + ": " + std::strerror(err));
+}
+
+bool write_all(int fd, const char* data, std::size_t size, int& err) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      return false;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail_read(path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fd != STDIN_FILENO) ::close(fd);
+    fail_read(path, EISDIR);
+  }
+  std::string out;
+  if (S_ISREG(st.st_mode)) out.reserve(static_cast<std::size_t>(st.st_size) + 1);
+  char chunk[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      if (fd != STDIN_FILENO) ::close(fd);
+      fail_read(path, err);
+    }
+    if (n == 0) break;
+    out.append(chunk, static_cast<std::size_t>(n));
+  }
+  if (fd != STDIN_FILENO) ::close(fd);
+  return out;
+}
+
+AtomicOutput::AtomicOutput(std::string path) : path_(std::move(path)) {
+  std::string pattern;
+  if (path_ == "-") {
+    const char* tmp = std::getenv("TMPDIR");
+    pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/matchfund-stdout-XXXXXX";
+  } else {
+    pattern = path_ + ".tmp-XXXXXX";
+  }
+  std::string writable = pattern;
+  fd_ = ::mkstemp(writable.data());
+  if (fd_ < 0) {
+    error_ = errno;
+    error_what_ = "cannot create a file next to";
+  } else {
+    temp_path_ = writable;
+  }
+  buffer_.reserve(kFlushAt + 4096);
+}
+
+AtomicOutput::~AtomicOutput() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
+}
+
+void AtomicOutput::write(std::string_view bytes) {
+  buffer_.append(bytes);
+  maybe_flush();
+}
+
+void AtomicOutput::flush() {
+  if (error_ == 0 && !write_all(fd_, buffer_.data(), buffer_.size(), error_)) error_what_ = "cannot write";
+  buffer_.clear();
+}
+
+void AtomicOutput::fail_now(const std::string& what, int err) {
+  std::string target = path_ == "-" ? "standard output" : "'" + path_ + "'";
+  throw Error(ErrorKind::io, what + " " + target + ": " + std::strerror(err));
+}
+
+void AtomicOutput::finish() {
+  flush();
+  if (error_ != 0) fail_now(error_what_, error_);
+  if (path_ == "-") return;
+  if (::fsync(fd_) != 0) fail_now("cannot write", errno);
+  ::fchmod(fd_, 0644);
+  int closed = ::close(fd_);
+  fd_ = -1;
+  if (closed != 0) fail_now("cannot write", errno);
+}
+
+void AtomicOutput::publish() {
+  if (path_ == "-") {
+    // Copy the finished temporary to standard output.
+    if (::lseek(fd_, 0, SEEK_SET) < 0) fail_now("cannot write", errno);
+    char chunk[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(fd_, chunk, sizeof chunk);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail_now("cannot write", errno);
+      }
+      if (n == 0) break;
+      int err = 0;
+      if (!write_all(STDOUT_FILENO, chunk, static_cast<std::size_t>(n), err)) fail_now("cannot write", err);
+    }
+    return;  // the destructor removes the temporary
+  }
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail_now("cannot create", errno);
+  committed_ = true;
+}
+
+}  // namespace matchfund

@@ -1,0 +1,53 @@
+// Reading whole input files and writing outputs that appear only on success.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace matchfund {
+
+// The whole file, or standard input for "-". Throws an io Error naming `path`
+// (missing, unreadable, a directory, a read that fails midway).
+std::string read_file(const std::string& path);
+
+// An output that exists under its name only after publish(): it is written to a
+// temporary file beside the target (or, for "-", a temporary file copied to
+// standard output at commit), and the temporary is removed if publish() never
+// runs. Write failures (a full disk) surface at finish() as an io Error.
+class AtomicOutput {
+ public:
+  explicit AtomicOutput(std::string path);
+  ~AtomicOutput();
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+
+  // Appends to an internal buffer, flushed in large blocks.
+  void write(std::string_view bytes);
+  std::string& buffer() { return buffer_; }  // append directly, then call maybe_flush()
+  void maybe_flush() {
+    if (buffer_.size() >= kFlushAt) flush();
+  }
+  // Flushes and closes the temporary; throws an io Error when it could not be
+  // created or written. Call finish() on every output of a run before any publish().
+  void finish();
+  // Moves the finished temporary under the requested name (or copies it to
+  // standard output). Throws an io Error on failure.
+  void publish();
+  const std::string& path() const { return path_; }
+
+ private:
+  static constexpr std::size_t kFlushAt = 1 << 20;
+  void flush();
+  void fail_now(const std::string& what, int err);
+
+  std::string path_;
+  std::string temp_path_;
+  int fd_ = -1;
+  int error_ = 0;  // first errno seen; reported at commit
+  std::string error_what_;
+  bool committed_ = false;
+  std::string buffer_;
+};
+
+}  // namespace matchfund

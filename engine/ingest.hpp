@@ -1,0 +1,44 @@
+// CSV files to interned data (SPEC 2). Every row is validated; the first bad
+// one throws an input Error naming the file, line and column.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/catalog.hpp"
+#include "engine/csv_reader.hpp"
+#include "engine/donation_stream.hpp"
+
+namespace matchfund {
+
+// Reads the projects file into the catalog (category and org per project).
+void read_projects(std::string_view text, const std::string& label, Catalog& catalog);
+
+// Reads a donations file. `label` names it in errors.
+DonationStream read_donations(std::string_view text, const std::string& label, int minor_units, Catalog& catalog);
+
+// One donation row's fields, checked. Shared by the donations and events readers.
+struct DonationFields {
+  std::string_view id;
+  ParsedInstant time;
+  std::uint32_t donor = 0;
+  std::uint32_t project = 0;
+  std::uint32_t channel = 0;
+  Minor amount = 0;
+};
+
+// Column positions of the donation fields in a header; channel may be -1.
+struct DonationColumns {
+  int id = -1, time = -1, donor = -1, project = -1, amount = -1, channel = -1;
+  static DonationColumns from(const CsvReader& reader, const CsvHeader& header);
+};
+
+// Checks and reads the id and time of the current record.
+std::string_view read_id(const CsvReader& reader, int column);
+ParsedInstant read_time(const CsvReader& reader, int column);
+// Checks and reads donor, project, amount and channel, interning the names.
+void read_donation_body(const CsvReader& reader, const DonationColumns& columns, int minor_units,
+                        Catalog& catalog, DonationFields& out);
+
+}  // namespace matchfund

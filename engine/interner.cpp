@@ -1,0 +1,58 @@
+#include "engine/interner.hpp"
+
+#include <cstring>
+
+namespace matchfund {
+
+std::size_t Interner::slot_of(std::string_view s, std::uint64_t hash) const {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = static_cast<std::size_t>(hash) & mask;
+  for (;;) {
+    std::uint32_t at = slots_[i];
+    if (at == kEmpty) return i;
+    if (hashes_[at] == hash) {
+      std::string_view existing = name(at);
+      if (existing.size() == s.size() && std::memcmp(existing.data(), s.data(), s.size()) == 0) return i;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+void Interner::grow() {
+  std::size_t size = slots_.empty() ? 64 : slots_.size() * 2;
+  slots_.assign(size, kEmpty);
+  const std::size_t mask = size - 1;
+  for (std::uint32_t k = 0; k < this->size(); ++k) {
+    std::size_t i = static_cast<std::size_t>(hashes_[k]) & mask;
+    while (slots_[i] != kEmpty) i = (i + 1) & mask;
+    slots_[i] = k;
+  }
+}
+
+void Interner::reserve(std::size_t strings, std::size_t bytes) {
+  bytes_.reserve(bytes);
+  offsets_.reserve(strings + 1);
+  hashes_.reserve(strings);
+  while (slots_.size() < 2 * strings) grow();
+}
+
+std::pair<std::uint32_t, bool> Interner::intern(std::string_view s, std::uint64_t hash) {
+  if ((size() + 1) * 2 > slots_.size()) grow();
+  std::size_t i = slot_of(s, hash);
+  if (slots_[i] != kEmpty) return {slots_[i], false};
+  std::uint32_t index = size();
+  bytes_.insert(bytes_.end(), s.begin(), s.end());
+  offsets_.push_back(bytes_.size());
+  hashes_.push_back(hash);
+  slots_[i] = index;
+  return {index, true};
+}
+
+std::optional<std::uint32_t> Interner::find(std::string_view s) const {
+  if (slots_.empty()) return std::nullopt;
+  std::size_t i = slot_of(s, fnv1a64(s));
+  if (slots_[i] == kEmpty) return std::nullopt;
+  return slots_[i];
+}
+
+}  // namespace matchfund

@@ -1,0 +1,43 @@
+// Dense indices for strings: the first string seen gets 0, the next new one 1...
+// Open addressing over one byte arena, so interning allocates only when the
+// arena or the table grows, never per string.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/hash.hpp"
+
+namespace matchfund {
+
+class Interner {
+ public:
+  // Returns the index of `s` and whether it was new. `hash` must be fnv1a64(s).
+  std::pair<std::uint32_t, bool> intern(std::string_view s, std::uint64_t hash);
+  std::pair<std::uint32_t, bool> intern(std::string_view s) { return intern(s, fnv1a64(s)); }
+
+  std::optional<std::uint32_t> find(std::string_view s) const;
+  std::string_view name(std::uint32_t index) const {
+    return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
+  }
+  // fnv1a64 of the string, computed once when it was interned.
+  std::uint64_t hash(std::uint32_t index) const { return hashes_[index]; }
+  const std::uint64_t* hash_data() const { return hashes_.data(); }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(hashes_.size()); }
+  void reserve(std::size_t strings, std::size_t bytes);
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  std::size_t slot_of(std::string_view s, std::uint64_t hash) const;
+  void grow();
+
+  std::vector<char> bytes_;
+  std::vector<std::uint64_t> offsets_{0};
+  std::vector<std::uint64_t> hashes_;
+  std::vector<std::uint32_t> slots_;  // power-of-two size, at most half full
+};
+
+}  // namespace matchfund

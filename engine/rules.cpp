@@ -1,0 +1,136 @@
+#include "engine/rules.hpp"
+
+#include <set>
+
+#include "engine/error.hpp"
+#include "engine/text.hpp"
+#include "policies/registry.hpp"
+
+namespace matchfund {
+namespace {
+
+bool valid_pool_id(std::string_view id) {
+  if (id.empty()) return false;
+  for (char c : id) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+              c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const ConditionEntry* find_condition(std::string_view key, bool inside_eligible) {
+  for (const ConditionEntry& e : condition_policies())
+    if (e.key == key && e.inside_eligible == inside_eligible) return &e;
+  return nullptr;
+}
+
+void parse_rate(const RuleNode& match, const PoolContext& context, PoolRules& pool) {
+  match.expect_object();
+  if (match.json().size() != 1) match.fail("match needs exactly one of ratio, tiers, random, fixed");
+  const std::string& kind = match.json().begin().key();
+  for (const RateEntry& e : rate_policies()) {
+    if (e.name == kind) {
+      pool.rate = e.parse(match.child(kind), context);
+      return;
+    }
+  }
+  match.fail_unknown_key(kind);
+}
+
+void parse_caps(const RuleNode& caps, const PoolContext& context, PoolRules& pool) {
+  caps.expect_object();
+  for (const auto& item : caps.json().items()) {
+    bool known = false;
+    for (const CapEntry& e : cap_policies()) known |= e.name == item.key();
+    if (!known) caps.fail_unknown_key(item.key());
+  }
+  // In registry order, which is the contract's limit order.
+  for (const CapEntry& e : cap_policies())
+    if (caps.has(e.name)) pool.caps.push_back({e.name, e.parse(caps.child(e.name), context)});
+}
+
+PoolRules parse_pool(const RuleNode& node, const Campaign& campaign, std::set<std::string>& ids) {
+  node.expect_object();
+  for (const auto& item : node.json().items()) {
+    const std::string& k = item.key();
+    bool known = k == "id" || k == "sponsor" || k == "budget" || k == "priority" || k == "stack" || k == "match" ||
+                 k == "eligible" || k == "releases" || k == "caps" || find_condition(k, false);
+    if (!known) node.fail_unknown_key(k);
+  }
+  PoolRules pool;
+  if (!node.has("id")) node.fail("a pool needs \"id\"");
+  RuleNode id = node.child("id");
+  pool.id = std::string(id.string());
+  if (!valid_pool_id(pool.id)) id.fail("a pool id is made of letters, digits, '_', '.' and '-'");
+  if (!ids.insert(pool.id).second) id.fail("pool id " + quote(pool.id) + " is used by an earlier pool");
+  if (node.has("sponsor")) pool.sponsor = std::string(node.child("sponsor").string());
+  if (!node.has("budget")) node.fail("a pool needs \"budget\"");
+  RuleNode budget = node.child("budget");
+  pool.budget = budget.amount(campaign.minor_units);
+  if (pool.budget <= 0) budget.fail("the budget must be greater than 0");
+  if (node.has("priority")) pool.priority = node.child("priority").integer(INT64_MIN, INT64_MAX);
+  if (node.has("stack")) pool.stack = node.child("stack").boolean();
+
+  PoolContext context{campaign.minor_units, campaign.seed, pool.id};
+  if (!node.has("match")) node.fail("a pool needs \"match\"");
+  parse_rate(node.child("match"), context, pool);
+  for (const ConditionEntry& e : condition_policies())
+    if (!e.inside_eligible && node.has(e.key)) pool.conditions.push_back(e.parse(node.child(e.key), context));
+  if (node.has("eligible")) {
+    RuleNode eligible = node.child("eligible");
+    eligible.expect_object();
+    for (const auto& item : eligible.json().items())
+      if (!find_condition(item.key(), true)) eligible.fail_unknown_key(item.key());
+    for (const ConditionEntry& e : condition_policies())
+      if (e.inside_eligible && eligible.has(e.key)) pool.conditions.push_back(e.parse(eligible.child(e.key), context));
+  }
+  if (node.has("releases")) pool.releases = parse_releases(node.child("releases"), context, pool.budget);
+  if (node.has("caps")) parse_caps(node.child("caps"), context, pool);
+  return pool;
+}
+
+}  // namespace
+
+Campaign parse_campaign(std::string_view text, const std::string& file) {
+  Json json = parse_rules_json(text, file);
+  RuleNode root(json, "", file);
+  root.expect_object({"campaign", "currency", "minor_units", "utc_offset", "seed", "max_total_ratio", "pools",
+                      "reservation_ttl_seconds", "reservation_max_seconds"});
+  Campaign c;
+  if (root.has("campaign")) c.name = std::string(root.child("campaign").string());
+  if (root.has("currency")) c.currency = std::string(root.child("currency").string());
+  if (root.has("minor_units")) c.minor_units = static_cast<int>(root.child("minor_units").integer(0, 6));
+  if (root.has("utc_offset")) {
+    RuleNode node = root.child("utc_offset");
+    auto offset = parse_utc_offset(node.string());
+    if (!offset) node.fail("expected an offset \"+HH:MM\" or \"-HH:MM\"");
+    c.utc_offset = *offset;
+  }
+  if (root.has("seed")) c.seed = static_cast<std::uint64_t>(root.child("seed").integer(0, INT64_MAX));
+  if (root.has("max_total_ratio")) c.max_total_ratio = root.child("max_total_ratio").ratio();
+  constexpr std::int64_t kMaxSeconds = 1'000'000'000'000;
+  if (root.has("reservation_ttl_seconds"))
+    c.reservation_ttl_seconds = root.child("reservation_ttl_seconds").integer(1, kMaxSeconds);
+  if (root.has("reservation_max_seconds"))
+    c.reservation_max_seconds = root.child("reservation_max_seconds").integer(1, kMaxSeconds);
+  if (c.reservation_ttl_seconds > c.reservation_max_seconds)
+    (root.has("reservation_max_seconds") ? root.child("reservation_max_seconds") : root.child("reservation_ttl_seconds"))
+        .fail("reservation_ttl_seconds (" + std::to_string(c.reservation_ttl_seconds) +
+              ") must not exceed reservation_max_seconds (" + std::to_string(c.reservation_max_seconds) + ")");
+
+  if (!root.has("pools")) root.fail("the rules need \"pools\"");
+  RuleNode pools = root.child("pools");
+  std::size_t n = pools.expect_array();
+  if (n == 0) pools.fail("pools must not be empty");
+  std::set<std::string> ids;
+  Wide budgets = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    c.pools.push_back(parse_pool(pools.at(i), c, ids));
+    budgets += c.pools.back().budget;
+  }
+  if (budgets > kMinorMax) pools.fail("the budgets sum to more than a signed 64-bit count of minor units");
+  return c;
+}
+
+}  // namespace matchfund

@@ -1,0 +1,51 @@
+// The campaign rules (SPEC 3, 6, 8), parsed and validated. Every error names
+// the JSON path. Policies are parsed through the registry.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/money.hpp"
+#include "engine/time.hpp"
+#include "policies/policy.hpp"
+#include "policies/releases.hpp"
+
+namespace matchfund {
+
+struct PoolRules {
+  std::string id;
+  std::string sponsor;
+  Minor budget = 0;
+  std::int64_t priority = 0;
+  bool stack = true;
+  std::unique_ptr<Rate> rate;
+  std::vector<std::unique_ptr<Condition>> conditions;
+  // Caps in the contract's limit order, each with its registry name.
+  struct Cap {
+    std::string_view name;
+    CapSpec spec;
+  };
+  std::vector<Cap> caps;
+  std::optional<std::vector<Release>> releases;  // sorted by time
+};
+
+struct Campaign {
+  std::string name;
+  std::string currency;
+  int minor_units = 2;
+  Micros utc_offset = 0;
+  std::uint64_t seed = 0;
+  std::optional<Ratio> max_total_ratio;
+  std::int64_t reservation_ttl_seconds = 900;
+  std::int64_t reservation_max_seconds = 1800;
+  std::vector<PoolRules> pools;  // in rules file order
+};
+
+// Parses and validates rules text; `file` names it in errors (rules Error, exit 2).
+Campaign parse_campaign(std::string_view text, const std::string& file);
+
+}  // namespace matchfund

@@ -1,0 +1,11 @@
+// "per_donor_project": {"amount": A, "per": P}: this pool's total grants to one
+// (donor, project) pair.
+#include "policies/cap_fields.hpp"
+
+namespace matchfund {
+
+CapSpec parse_per_donor_project_cap(const RuleNode& node, const PoolContext& pool) {
+  return read_amount_per(node, pool, Scope::donor_project);
+}
+
+}  // namespace matchfund

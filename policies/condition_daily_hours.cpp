@@ -1,0 +1,55 @@
+// "daily_hours": [{"from": "HH:MM", "to": "HH:MM"}, ...]: eligible when the
+// local time of day (rules' utc_offset) is in [from, to) of at least one range.
+#include <vector>
+
+#include "policies/policy.hpp"
+#include "engine/text.hpp"
+
+namespace matchfund {
+namespace {
+
+struct Range {
+  Micros from, to;
+};
+
+class DailyHoursCondition final : public Condition {
+ public:
+  explicit DailyHoursCondition(std::vector<Range> ranges) : ranges_(std::move(ranges)) {}
+  bool varies_per_donation() const override { return true; }
+  void filter(const DonationBatch& b, std::uint8_t* eligible) const override {
+    for (std::size_t i = 0; i < b.size; ++i) {
+      bool inside = false;
+      for (const Range& r : ranges_) inside |= (b.time_of_day[i] >= r.from) & (b.time_of_day[i] < r.to);
+      eligible[i] &= static_cast<std::uint8_t>(inside);
+    }
+  }
+
+ private:
+  std::vector<Range> ranges_;
+};
+
+Micros time_of_day(const RuleNode& node, bool is_end) {
+  auto t = parse_time_of_day(node.string(), is_end);
+  if (!t)
+    node.fail(quote(node.string()) + " is not a local time HH:MM or HH:MM:SS with HH 00-23" +
+              (is_end ? " (or 24:00)" : ""));
+  return *t;
+}
+
+}  // namespace
+
+std::unique_ptr<Condition> parse_daily_hours_condition(const RuleNode& node, const PoolContext&) {
+  std::size_t n = node.expect_array();
+  std::vector<Range> ranges;
+  for (std::size_t i = 0; i < n; ++i) {
+    RuleNode r = node.at(i);
+    r.expect_object({"from", "to"});
+    if (!r.has("from") || !r.has("to")) r.fail("a daily range needs \"from\" and \"to\"");
+    Range range{time_of_day(r.child("from"), false), time_of_day(r.child("to"), true)};
+    if (range.from >= range.to) r.child("to").fail("to must be after from (write a range over midnight as two ranges)");
+    ranges.push_back(range);
+  }
+  return std::make_unique<DailyHoursCondition>(std::move(ranges));
+}
+
+}  // namespace matchfund

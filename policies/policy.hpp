@@ -1,0 +1,73 @@
+// The plug-in point: a policy is one rule family. Rates compute a base,
+// conditions decide eligibility, caps describe a counter with a limit. Each
+// family lives in its own file and is registered in registry.def.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/catalog.hpp"
+#include "engine/money.hpp"
+#include "engine/rule_node.hpp"
+#include "engine/time.hpp"
+
+namespace matchfund {
+
+// What a policy parser knows about the pool it belongs to.
+struct PoolContext {
+  int minor_units = 2;
+  std::uint64_t seed = 0;
+  std::string_view pool_id;
+};
+
+// A run of consecutive donations, as the stateless steps see them.
+struct DonationBatch {
+  std::size_t size = 0;
+  const Micros* time = nullptr;         // UTC
+  const Micros* time_of_day = nullptr;  // local time of day under the rules' utc_offset
+  const Minor* amount = nullptr;
+  const std::uint64_t* id_hash = nullptr;  // fnv1a64 of each donation id
+};
+
+// A base that does not fit int64 minor units: an input error, raised only if
+// the pool turns out to be eligible for that donation (SPEC 8).
+inline constexpr Minor kBaseOverflow = -1;
+
+class Rate {
+ public:
+  virtual ~Rate() = default;
+  // Writes base[i] for every donation of the batch (kBaseOverflow when too large).
+  virtual void compute(const DonationBatch& batch, Minor* base) const = 0;
+};
+
+class Condition {
+ public:
+  virtual ~Condition() = default;
+  // Conditions on the project or channel are evaluated once per name when a
+  // plan is compiled, so the hot path only reads a bit.
+  virtual bool accepts_project(const Catalog&, std::uint32_t /*project*/) const { return true; }
+  virtual bool accepts_channel(std::string_view /*channel*/) const { return true; }
+  // Conditions on the donation itself (time, amount) filter a batch.
+  virtual bool varies_per_donation() const { return false; }
+  virtual void filter(const DonationBatch& /*batch*/, std::uint8_t* /*eligible*/) const {}
+};
+
+// Whose grants a cap counts.
+enum class Scope : std::uint8_t { donation, donor, donor_project, project, org };
+enum class Period : std::uint8_t { campaign, day };
+
+// A cap is data: a counter per scope and period, and its limit.
+struct CapSpec {
+  Scope scope = Scope::donation;
+  Period period = Period::campaign;
+  bool counts_grants = false;   // true: counts grants > 0; false: sums granted amounts
+  std::optional<Minor> limit;   // nullopt: unbounded (but for overrides)
+  std::vector<std::pair<std::string, Minor>> project_overrides;  // replace limit for these projects
+};
+
+}  // namespace matchfund

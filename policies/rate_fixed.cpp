@@ -1,0 +1,24 @@
+// {"fixed": A}: base = A for every eligible donation.
+#include "policies/policy.hpp"
+
+namespace matchfund {
+namespace {
+
+class FixedRate final : public Rate {
+ public:
+  explicit FixedRate(Minor amount) : amount_(amount) {}
+  void compute(const DonationBatch& b, Minor* base) const override {
+    for (std::size_t i = 0; i < b.size; ++i) base[i] = amount_;
+  }
+
+ private:
+  Minor amount_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rate> parse_fixed_rate(const RuleNode& node, const PoolContext& pool) {
+  return std::make_unique<FixedRate>(node.amount(pool.minor_units));
+}
+
+}  // namespace matchfund
