@@ -1,0 +1,2 @@
+// Placeholder: the reference allocator is being written.
+#pragma once
