@@ -7,5 +7,6 @@
 namespace matchfund {
 
 int simulate_command(const std::vector<std::string>& args);
+int lifecycle_command(const std::vector<std::string>& args);
 
 }  // namespace matchfund

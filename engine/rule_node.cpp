@@ -71,7 +71,7 @@ std::int64_t RuleNode::integer(std::int64_t lo, std::int64_t hi) const {
   std::string range = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
   if (value_.is_number_unsigned()) {
     std::uint64_t v = value_.get<std::uint64_t>();
-    if (v > static_cast<std::uint64_t>(hi)) fail("expected " + range + ", found " + value_.dump());
+    if (v > static_cast<std::uint64_t>(hi) || (lo > 0 && v < static_cast<std::uint64_t>(lo))) fail("expected " + range + ", found " + value_.dump());
     return static_cast<std::int64_t>(v);
   }
   if (value_.is_number_integer()) {
