@@ -33,7 +33,7 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     time_of_day_[i] = local_time_of_day(k.time, offset);
     if (plan_.needs_pairs()) {
       std::uint64_t key = (static_cast<std::uint64_t>(k.donor) << 32) | k.project;
-      k.pair = pairs_.try_emplace(key, static_cast<std::uint32_t>(pairs_.size())).first->second;
+      k.pair = pairs_.try_emplace(key, static_cast<std::uint32_t>(pairs_.size()));
     }
   }
   DonationBatch batch;

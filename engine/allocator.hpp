@@ -7,10 +7,10 @@
 
 #include <cstdint>
 #include <limits>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/catalog.hpp"
+#include "engine/flat_map.hpp"
 #include "engine/plan.hpp"
 #include "engine/scoped_counter.hpp"
 
@@ -81,7 +81,7 @@ class Allocator {
   const Plan& plan_;
   const Catalog& catalog_;
   std::vector<PoolState> states_;
-  std::unordered_map<std::uint64_t, std::uint32_t> pairs_;  // (donor, project) -> dense index
+  FlatMap<std::uint32_t> pairs_;  // (donor, project) -> dense index
 
   // Batch scratch, allocated once.
   DonationKeys keys_[kBatch];

@@ -6,9 +6,9 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
+#include "engine/flat_map.hpp"
 #include "engine/money.hpp"
 #include "policies/policy.hpp"
 
@@ -23,8 +23,8 @@ class ScopedCounter {
     if (scope >= slots_.size()) return 0;
     const Slot& s = slots_[scope];
     if (s.day == day) return s.value;
-    auto it = spill_.find(key(scope, day));
-    return it == spill_.end() ? 0 : it->second;
+    const Minor* spilled = spill_.find(key(scope, day));
+    return spilled ? *spilled : 0;
   }
 
   void add(std::uint32_t scope, std::int32_t day, Minor delta) {
@@ -36,14 +36,11 @@ class ScopedCounter {
     if (scope >= slots_.size()) slots_.resize(grown(scope), Slot{});
     Slot& s = slots_[scope];
     if (s.day != day) {
-      if (s.value != 0) spill_[key(scope, s.day)] = s.value;
-      auto it = spill_.find(key(scope, day));
+      // Park the old day's total and bring this day's back (0 if never seen).
+      if (s.day != INT32_MIN) spill_.try_emplace(key(scope, s.day), 0) = s.value;
+      Minor* spilled = spill_.find(key(scope, day));
       s.day = day;
-      s.value = 0;
-      if (it != spill_.end()) {
-        s.value = it->second;
-        spill_.erase(it);
-      }
+      s.value = spilled ? *spilled : 0;
     }
     s.value += delta;
   }
@@ -69,7 +66,7 @@ class ScopedCounter {
   Period period_;
   std::vector<Minor> totals_;
   std::vector<Slot> slots_;
-  std::unordered_map<std::uint64_t, Minor> spill_;
+  FlatMap<Minor> spill_;  // (scope, day) -> total of a day that is not the inline one
 };
 
 }  // namespace matchfund

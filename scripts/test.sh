@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Quick start 2: set up, build, and run every test: the Release build (unit,
+# property, conformance, CLI tests and a benchmark smoke run), then the same
+# tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+echo "== Release build"
+scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DMATCHFUND_TESTS=ON -DMATCHFUND_BENCH=ON
+(cd build && ctest --output-on-failure -j "$(nproc)")
+
+echo "== Benchmark smoke run (timings are not checked)"
+build/bench/allocator_bench --benchmark_min_time=0.01 > build/bench-smoke.txt
+tail -n 5 build/bench-smoke.txt
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
+scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMATCHFUND_SANITIZE=ON -DMATCHFUND_TESTS=ON -DMATCHFUND_BENCH=OFF
+(cd build-asan && ctest --output-on-failure -j "$(nproc)")
