@@ -14,6 +14,8 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
                   .run(),
               values);
     po::notify(values);
+  } catch (const po::too_many_positional_options_error&) {
+    throw Error(ErrorKind::usage, "unexpected argument: every value must follow its option, such as --rules R.json");
   } catch (const po::error& e) {
     throw Error(ErrorKind::usage, e.what());
   }

@@ -42,7 +42,11 @@ RatioResult parse_ratio(std::string_view text);
 std::string describe(ParseFailure failure, std::string_view text, int minor_units);
 
 // floor(amount * ratio), exact. May exceed int64: the caller decides.
+// Both factors are non-negative in the engine.
 inline Wide multiply_floor(Minor amount, Ratio ratio) {
+  // The common case fits 64 bits, where division is far cheaper than 128-bit.
+  if (static_cast<std::uint64_t>(amount) <= 0xFFFFFFFFu && static_cast<std::uint64_t>(ratio.micros) <= 0xFFFFFFFFu)
+    return static_cast<std::uint64_t>(amount) * static_cast<std::uint64_t>(ratio.micros) / kRatioScale;
   return static_cast<Wide>(amount) * ratio.micros / kRatioScale;
 }
 
