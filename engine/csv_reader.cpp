@@ -153,7 +153,7 @@ CsvHeader::CsvHeader(const CsvReader& reader, const std::vector<std::string_view
     if (std::find(known.begin(), known.end(), names[i]) == known.end()) continue;
     if (column(names[i]) >= 0)
       reader.fail(reader.line(), names[i], "the header names column " + quote(names[i]) + " twice");
-    columns_.emplace_back(names[i], static_cast<int>(i));
+    columns_.emplace_back(std::string(names[i]), static_cast<int>(i));
   }
 }
 

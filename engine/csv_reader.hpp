@@ -57,7 +57,7 @@ class CsvHeader {
   std::size_t width() const { return width_; }
 
  private:
-  std::vector<std::pair<std::string_view, int>> columns_;
+  std::vector<std::pair<std::string, int>> columns_;  // copies: header views do not outlive the record
   std::size_t width_ = 0;
 };
 

@@ -92,12 +92,14 @@ PoolRules parse_pool(const RuleNode& node, const Campaign& campaign, std::set<st
 
 }  // namespace
 
-Campaign parse_campaign(std::string_view text, const std::string& file) {
-  Json json = parse_rules_json(text, file);
-  RuleNode root(json, "", file);
-  root.expect_object({"campaign", "currency", "minor_units", "utc_offset", "seed", "max_total_ratio", "pools",
-                      "reservation_ttl_seconds", "reservation_max_seconds"});
-  Campaign c;
+bool has_settlement_pool(const RuleNode& root) {
+  if (!root.has("pools") || !root.json()["pools"].is_array()) return false;
+  for (const Json& pool : root.json()["pools"])
+    if (pool.is_object() && pool.contains("settle")) return true;
+  return false;
+}
+
+void parse_campaign_fields(const RuleNode& root, Campaign& c) {
   if (root.has("campaign")) c.name = std::string(root.child("campaign").string());
   if (root.has("currency")) c.currency = std::string(root.child("currency").string());
   if (root.has("minor_units")) c.minor_units = static_cast<int>(root.child("minor_units").integer(0, 6));
@@ -109,6 +111,17 @@ Campaign parse_campaign(std::string_view text, const std::string& file) {
   }
   if (root.has("seed")) c.seed = static_cast<std::uint64_t>(root.child("seed").integer(0, INT64_MAX));
   if (root.has("max_total_ratio")) c.max_total_ratio = root.child("max_total_ratio").ratio();
+}
+
+Campaign parse_campaign(std::string_view text, const std::string& file) {
+  Json json = parse_rules_json(text, file);
+  RuleNode root(json, "", file);
+  root.expect_object({"campaign", "currency", "minor_units", "utc_offset", "seed", "max_total_ratio", "pools",
+                      "reservation_ttl_seconds", "reservation_max_seconds"});
+  if (has_settlement_pool(root))
+    root.fail("these are settlement rules (pools with \"settle\"); use `matchfund settle` for them");
+  Campaign c;
+  parse_campaign_fields(root, c);
   constexpr std::int64_t kMaxSeconds = 1'000'000'000'000;
   if (root.has("reservation_ttl_seconds"))
     c.reservation_ttl_seconds = root.child("reservation_ttl_seconds").integer(1, kMaxSeconds);

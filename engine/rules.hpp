@@ -45,7 +45,14 @@ struct Campaign {
   std::vector<PoolRules> pools;  // in rules file order
 };
 
-// Parses and validates rules text; `file` names it in errors (rules Error, exit 2).
+// Parses and validates allocation rules (pools with "match"); `file` names it
+// in errors (rules Error, exit 2).
 Campaign parse_campaign(std::string_view text, const std::string& file);
+
+// Shared with settlement rules: campaign, currency, minor_units, utc_offset,
+// seed and max_total_ratio of the top level.
+void parse_campaign_fields(const RuleNode& root, Campaign& campaign);
+// True when some pool of the rules carries "settle".
+bool has_settlement_pool(const RuleNode& root);
 
 }  // namespace matchfund
