@@ -12,6 +12,7 @@ scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DMATCHFUND_TESTS=ON -DMATCHFU
 
 echo "== Benchmark smoke run (timings are not checked)"
 build/bench/allocator_bench --benchmark_min_time=0.01 > build/bench-smoke.txt
+build/bench/settlement_bench --benchmark_filter=Quadratic --benchmark_min_time=0.01 >> build/bench-smoke.txt
 tail -n 5 build/bench-smoke.txt
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
