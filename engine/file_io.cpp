@@ -62,8 +62,20 @@ std::string read_file(const std::string& path) {
 }
 
 AtomicOutput::AtomicOutput(std::string path) : path_(std::move(path)) {
+  // A target that is a symbolic link (such as /dev/stdout) or not a regular
+  // file (a device such as /dev/null, a FIFO) is written through in place at
+  // publish, never renamed over.
+  struct stat st {}, lst {};
+  if (path_ != "-" && ::stat(path_.c_str(), &st) == 0 &&
+      (!S_ISREG(st.st_mode) || (::lstat(path_.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)))) {
+    if (S_ISDIR(st.st_mode)) {
+      error_ = EISDIR;
+      error_what_ = "cannot write";
+    }
+    in_place_ = true;
+  }
   std::string pattern;
-  if (path_ == "-") {
+  if (path_ == "-" || in_place_) {
     const char* tmp = std::getenv("TMPDIR");
     pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/matchfund-stdout-XXXXXX";
   } else {
@@ -103,7 +115,7 @@ void AtomicOutput::fail_now(const std::string& what, int err) {
 void AtomicOutput::finish() {
   flush();
   if (error_ != 0) fail_now(error_what_, error_);
-  if (path_ == "-") return;
+  if (path_ == "-" || in_place_) return;
   if (::fsync(fd_) != 0) fail_now("cannot write", errno);
   ::fchmod(fd_, 0644);
   int closed = ::close(fd_);
@@ -112,8 +124,19 @@ void AtomicOutput::finish() {
 }
 
 void AtomicOutput::publish() {
-  if (path_ == "-") {
-    // Copy the finished temporary to standard output.
+  if (path_ == "-" || in_place_) {
+    // Copy the finished temporary to standard output or the special file.
+    int out = STDOUT_FILENO;
+    if (in_place_) {
+      out = ::open(path_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+      if (out < 0) fail_now("cannot write", errno);
+    }
+    struct Closer {
+      int fd;
+      ~Closer() {
+        if (fd != STDOUT_FILENO) ::close(fd);
+      }
+    } closer{out};
     if (::lseek(fd_, 0, SEEK_SET) < 0) fail_now("cannot write", errno);
     char chunk[1 << 16];
     for (;;) {
@@ -124,7 +147,7 @@ void AtomicOutput::publish() {
       }
       if (n == 0) break;
       int err = 0;
-      if (!write_all(STDOUT_FILENO, chunk, static_cast<std::size_t>(n), err)) fail_now("cannot write", err);
+      if (!write_all(out, chunk, static_cast<std::size_t>(n), err)) fail_now("cannot write", err);
     }
     return;  // the destructor removes the temporary
   }

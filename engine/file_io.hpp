@@ -15,6 +15,9 @@ std::string read_file(const std::string& path);
 // temporary file beside the target (or, for "-", a temporary file copied to
 // standard output at commit), and the temporary is removed if publish() never
 // runs. Write failures (a full disk) surface at finish() as an io Error.
+// An existing target that is a symbolic link or not a regular file
+// (/dev/stdout, /dev/null, a FIFO) is staged the same way and written through
+// in place at publish, never replaced.
 class AtomicOutput {
  public:
   explicit AtomicOutput(std::string path);
@@ -47,6 +50,7 @@ class AtomicOutput {
   int error_ = 0;  // first errno seen; reported at commit
   std::string error_what_;
   bool committed_ = false;
+  bool in_place_ = false;  // the target is a link, device or FIFO: copy into it at publish
   std::string buffer_;
 };
 

@@ -27,7 +27,14 @@ const ConditionEntry* find_condition(std::string_view key, bool inside_eligible)
 
 void parse_rate(const RuleNode& match, const PoolContext& context, PoolRules& pool) {
   match.expect_object();
-  if (match.json().size() != 1) match.fail("match needs exactly one of ratio, tiers, random, fixed");
+  if (match.json().size() != 1) {
+    std::string kinds;
+    for (const RateEntry& e : rate_policies()) {
+      if (!kinds.empty()) kinds += ", ";
+      kinds += e.name;
+    }
+    match.fail("match needs exactly one of " + kinds);
+  }
   const std::string& kind = match.json().begin().key();
   for (const RateEntry& e : rate_policies()) {
     if (e.name == kind) {
