@@ -19,6 +19,10 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
   } catch (const po::error& e) {
     throw Error(ErrorKind::usage, e.what());
   }
+  for (const auto& [name, value] : values) {
+    const auto* text = boost::any_cast<std::string>(&value.value());
+    if (text && text->empty()) throw Error(ErrorKind::usage, "the option '--" + name + "' needs a non-empty value");
+  }
   return values.count("help") == 0;
 }
 
