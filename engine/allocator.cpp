@@ -31,9 +31,15 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     k.org = catalog_.project_org[k.project];
     k.day = plan_.needs_days() ? static_cast<std::int32_t>(local_day(k.time, offset)) : 0;
     time_of_day_[i] = local_time_of_day(k.time, offset);
-    if (plan_.needs_pairs()) {
-      std::uint64_t key = (static_cast<std::uint64_t>(k.donor) << 32) | k.project;
-      k.pair = pairs_.try_emplace(key, static_cast<std::uint32_t>(pairs_.size()));
+  }
+  if (plan_.needs_pairs()) {
+    // Random probes into a large map: start loading each slot a few donations ahead.
+    constexpr std::size_t kAhead = 8;
+    auto key = [this](std::size_t i) { return (static_cast<std::uint64_t>(keys_[i].donor) << 32) | keys_[i].project; };
+    for (std::size_t i = 0; i < std::min(kAhead, n); ++i) pairs_.prefetch(key(i));
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) pairs_.prefetch(key(i + kAhead));
+      keys_[i].pair = pairs_.try_emplace(key(i), static_cast<std::uint32_t>(pairs_.size()));
     }
   }
   DonationBatch batch;
@@ -50,6 +56,17 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       eligible[i] = pool.project_ok[in.project[begin + i]] & pool.channel_ok[in.channel[begin + i]];
     for (const Condition* condition : pool.donation_conditions) condition->filter(batch, eligible);
     pool.rate->compute(batch, &base_[p * kBatch]);
+  }
+}
+
+void Allocator::prefetch_state(std::size_t i) const {
+  const DonationKeys& k = keys_[i];
+  const auto& pools = plan_.pools();
+  for (std::size_t p = 0; p < pools.size(); ++p) {
+    if (!eligible_[p * kBatch + i]) continue;
+    const auto& caps = pools[p].caps;
+    for (std::size_t c = 0; c < caps.size(); ++c)
+      if (caps[c].scope != Scope::donation) states_[p].counters[c].prefetch(scope_of(caps[c].scope, k));
   }
 }
 

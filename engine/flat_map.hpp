@@ -33,6 +33,11 @@ class FlatMap {
 
   std::size_t size() const { return size_; }
 
+  // Starts loading the slot where `key` would be probed first.
+  void prefetch(std::uint64_t key) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[mix(key) & (slots_.size() - 1)]);
+  }
+
  private:
   struct Slot {
     std::uint64_t key = 0;

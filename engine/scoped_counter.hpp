@@ -45,6 +45,15 @@ class ScopedCounter {
     s.value += delta;
   }
 
+  // Starts loading the state of `scope`, so a later get/add does not wait on memory.
+  void prefetch(std::uint32_t scope) const {
+    if (period_ == Period::campaign) {
+      if (scope < totals_.size()) __builtin_prefetch(&totals_[scope]);
+    } else if (scope < slots_.size()) {
+      __builtin_prefetch(&slots_[scope]);
+    }
+  }
+
   void reserve(std::uint32_t scopes) {
     if (period_ == Period::campaign) {
       if (totals_.size() < scopes) totals_.resize(scopes, 0);
