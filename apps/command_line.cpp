@@ -20,6 +20,7 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
     throw Error(ErrorKind::usage, e.what());
   }
   for (const auto& [name, value] : values) {
+    if (name == "help") continue;  // a switch: it takes no value
     const auto* text = boost::any_cast<std::string>(&value.value());
     if (text && text->empty()) throw Error(ErrorKind::usage, "the option '--" + name + "' needs a non-empty value");
   }

@@ -90,7 +90,7 @@ Minor Allocator::cap_headroom(const CompiledCap& cap, const ScopedCounter& count
   if (cap.scope == Scope::donation) return cap.limit;
   if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) return kUnbounded;
   const Minor limit = cap.per_project_limits ? cap.limit_by_project[k.project] : cap.limit;
-  if (limit == kUnbounded && !cap.counts_grants) return kUnbounded;
+  if (limit == kNoLimit) return kUnbounded;
   const Minor used = counter.get(scope_of(cap.scope, k), k.day);
   if (cap.counts_grants) return used >= limit ? 0 : kUnbounded;
   return used >= limit ? 0 : limit - used;

@@ -43,11 +43,6 @@ std::size_t find_invalid_utf8(std::string_view s) {
 
 CsvReader::CsvReader(std::string_view text, std::string label) : text_(text), label_(std::move(label)) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
-  std::size_t bad = find_invalid_utf8(text_);
-  if (bad != std::string_view::npos) {
-    std::size_t line = 1 + static_cast<std::size_t>(std::count(text_.begin(), text_.begin() + bad, '\n'));
-    fail_line(line, "bytes that are not valid UTF-8");
-  }
 }
 
 void CsvReader::fail(std::size_t line, std::string_view column, const std::string& message) const {
@@ -77,6 +72,7 @@ bool CsvReader::next() {
   if (pos_ >= n) return false;
 
   record_line_ = physical_line_;
+  const std::size_t record_start = pos_;
   spans_.clear();
   scratch_.clear();
   for (;;) {
@@ -110,7 +106,7 @@ bool CsvReader::next() {
         spans_.push_back({start, end - start, false});
       }
       if (pos_ < n && data[pos_] != ',' && data[pos_] != '\n' && data[pos_] != '\r')
-        fail_line(physical_line_, "characters after the closing quote of field " + std::to_string(field_number));
+        fail_line(record_line_, "characters after the closing quote of field " + std::to_string(field_number));
     } else {
       std::size_t start = pos_;
       while (pos_ < n) {
@@ -131,7 +127,7 @@ bool CsvReader::next() {
     }
     if (c == '\r') {
       if (pos_ + 1 >= n || data[pos_ + 1] != '\n')
-        fail_line(physical_line_, "a carriage return not followed by a line feed");
+        fail_line(record_line_, "a carriage return not followed by a line feed");
       pos_ += 2;
     } else {
       ++pos_;  // '\n'
@@ -139,6 +135,8 @@ bool CsvReader::next() {
     ++physical_line_;
     break;
   }
+  if (find_invalid_utf8(text_.substr(record_start, pos_ - record_start)) != std::string_view::npos)
+    fail_line(record_line_, "bytes that are not valid UTF-8");
   fields_.clear();
   for (const FieldSpan& s : spans_)
     fields_.push_back(s.in_scratch ? std::string_view(scratch_).substr(s.begin, s.length)

@@ -13,11 +13,11 @@ namespace matchfund {
 class CsvReader {
  public:
   // `label` names the file in error messages; `text` must outlive the reader.
-  // Throws an input Error if the text is not UTF-8.
   CsvReader(std::string_view text, std::string label);
 
   // Moves to the next non-empty record; false at the end of the file.
-  // Throws an input Error naming the line on a quoting or line-end fault.
+  // Throws an input Error naming the record's first line on a quoting or
+  // line-end fault, or on bytes that are not UTF-8.
   bool next();
 
   // Fields of the current record; valid until the next call to next().

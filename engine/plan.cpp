@@ -38,7 +38,7 @@ Plan::Plan(const Campaign& campaign, const Catalog& catalog) : campaign_(&campai
       c.scope = cap.spec.scope;
       c.period = cap.spec.period;
       c.counts_grants = cap.spec.counts_grants;
-      c.limit = cap.spec.limit.value_or(kUnbounded);
+      c.limit = cap.spec.limit.value_or(kNoLimit);
       c.per_project_limits = !cap.spec.project_overrides.empty();
       c.spec = &cap.spec;
       auto at = std::find_if(caps.begin(), caps.end(), [&](const CapEntry& e) { return e.name == cap.name; });

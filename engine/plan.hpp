@@ -15,6 +15,8 @@ namespace matchfund {
 
 // A headroom that does not apply.
 inline constexpr Minor kUnbounded = kMinorMax;
+// A cap limit that does not apply (limits are >= 0, and INT64_MAX is a real one).
+inline constexpr Minor kNoLimit = -1;
 
 using LimitId = std::uint8_t;
 inline constexpr LimitId kLimitNone = 0;
@@ -23,8 +25,8 @@ struct CompiledCap {
   Scope scope = Scope::donation;
   Period period = Period::campaign;
   bool counts_grants = false;
-  Minor limit = kUnbounded;
-  std::vector<Minor> limit_by_project;  // used when the cap has overrides
+  Minor limit = kNoLimit;
+  std::vector<Minor> limit_by_project;  // used when the cap has overrides; kNoLimit where none
   bool per_project_limits = false;
   LimitId limit_id = kLimitNone;
   const CapSpec* spec = nullptr;
