@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "bench/baselines/naive_allocator.hpp"
 #include "bench/synthetic.hpp"
 #include "engine/allocator.hpp"
 #include "engine/ingest.hpp"
@@ -72,6 +73,31 @@ void BM_Floor(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.stream.size()));
 }
 BENCHMARK(BM_Floor)->Arg(10'000)->Arg(200'000)->Arg(2'000'000)->Unit(benchmark::kMillisecond);
+
+// The naive baseline on the same stream and rules (strings, hash maps, doubles).
+void BM_NaiveBaseline(benchmark::State& state) {
+  Fixture& f = fixture(static_cast<std::uint32_t>(state.range(0)));
+  std::vector<NaiveDonation> donations;
+  donations.reserve(f.stream.size());
+  for (std::size_t i = 0; i < f.stream.size(); ++i) {
+    const std::uint32_t p = f.stream.project[i];
+    donations.push_back({std::string(f.stream.id(i)), static_cast<double>(f.stream.time[i]) / 1e6,
+                         std::string(f.catalog.donors.name(f.stream.donor[i])), std::string(f.catalog.projects.name(p)),
+                         std::string(f.catalog.categories.name(f.catalog.project_category[p])),
+                         std::string(f.catalog.orgs.name(f.catalog.project_org[p])),
+                         std::string(f.catalog.channels.name(f.stream.channel[i])),
+                         static_cast<double>(f.stream.amount[i]) / 100.0});
+  }
+  double matched = 0;
+  for (auto _ : state) {
+    NaiveAllocator naive(giving_day_rules());
+    for (const NaiveDonation& d : donations) benchmark::DoNotOptimize(naive.allocate(d));
+    matched = naive.matched();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.stream.size()));
+  state.counters["matched_major"] = matched;
+}
+BENCHMARK(BM_NaiveBaseline)->Arg(200'000)->Unit(benchmark::kMillisecond);
 
 // Parse: donations CSV to the interned columnar stream.
 void BM_ParseDonations(benchmark::State& state) {
