@@ -70,49 +70,6 @@ void Allocator::prefetch_state(std::size_t i) const {
   }
 }
 
-std::uint32_t Allocator::scope_of(Scope scope, const DonationKeys& k) {
-  switch (scope) {
-    case Scope::donor:
-      return k.donor;
-    case Scope::donor_project:
-      return k.pair;
-    case Scope::project:
-      return k.project;
-    case Scope::org:
-      return k.org;
-    case Scope::donation:
-      break;
-  }
-  return 0;
-}
-
-Minor Allocator::cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, const DonationKeys& k) const {
-  if (cap.scope == Scope::donation) return cap.limit;
-  if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) return kUnbounded;
-  const Minor limit = cap.per_project_limits ? cap.limit_by_project[k.project] : cap.limit;
-  if (limit == kNoLimit) return kUnbounded;
-  const Minor used = counter.get(scope_of(cap.scope, k), k.day);
-  if (cap.counts_grants) return used >= limit ? 0 : kUnbounded;
-  return used >= limit ? 0 : limit - used;
-}
-
-void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, Minor grant, std::uint64_t seq) {
-  const CompiledPool& pool = plan_.pools()[pool_index];
-  PoolState& state = states_[pool_index];
-  for (std::size_t c = 0; c < pool.caps.size(); ++c) {
-    const CompiledCap& cap = pool.caps[c];
-    if (cap.scope == Scope::donation) continue;
-    if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) continue;
-    state.counters[c].add(scope_of(cap.scope, k), k.day, cap.counts_grants ? 1 : grant);
-  }
-  state.granted += grant;
-  ++state.grants;
-  if (!state.exhausted && state.granted == pool.budget) {
-    state.exhausted = true;
-    state.exhausted_by = seq;
-  }
-}
-
 void Allocator::release(const DonationKeys& k, std::uint32_t pool_index, Minor grant) {
   if (grant <= 0) return;
   const CompiledPool& pool = plan_.pools()[pool_index];
