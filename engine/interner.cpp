@@ -12,7 +12,8 @@ std::size_t Interner::slot_of(std::string_view s, std::uint64_t hash) const {
     if (at == kEmpty) return i;
     if (hashes_[at] == hash) {
       std::string_view existing = name(at);
-      if (existing.size() == s.size() && std::memcmp(existing.data(), s.data(), s.size()) == 0) return i;
+      // memcmp of zero bytes from a null pointer is undefined: compare sizes first.
+      if (existing.size() == s.size() && (s.empty() || std::memcmp(existing.data(), s.data(), s.size()) == 0)) return i;
     }
     i = (i + 1) & mask;
   }

@@ -143,7 +143,7 @@ PoolResult settle_pool(const SettlementPool& pool, const Contributions& in, int 
       cluster_profile_raw(aggregates, pool.subtract_contributions, raw);
       break;
     case Mechanism::pairwise:
-      pairwise_raw(aggregates, to_quad(pool.pairwise_m), in.donors.size(), project_count, raw);
+      pairwise_raw(aggregates, to_quad(pool.pairwise_m), in.donors.size(), project_count, pool.budget, raw);
       break;
     case Mechanism::pro_rata: {
       exact_raw.assign(project_count, Rational(0));

@@ -44,8 +44,9 @@ struct Aggregate {
 // `raw` is indexed by project index.
 void quadratic_raw(const std::vector<Aggregate>& a, bool subtract, std::vector<Quad>& raw);
 void cluster_profile_raw(const std::vector<Aggregate>& a, bool subtract, std::vector<Quad>& raw);
+// Pairwise picks its working precision from the budget (see mechanisms.cpp).
 void pairwise_raw(const std::vector<Aggregate>& a, const Quad& m, std::size_t donors, std::size_t projects,
-                  std::vector<Quad>& raw);
+                  Minor budget, std::vector<Quad>& raw);
 
 // Caps shares at `cap`, redistributing the excess to the shares below it.
 void apply_cap(std::vector<Quad>& shares, const Quad& cap);
