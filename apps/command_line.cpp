@@ -1,6 +1,9 @@
 #include "apps/command_line.hpp"
 
 #include "engine/error.hpp"
+#include "engine/file_io.hpp"
+#include "engine/ingest.hpp"
+#include "engine/rules.hpp"
 
 namespace matchfund::cli {
 
@@ -41,6 +44,31 @@ void at_most_one_dash(const po::variables_map& values, std::initializer_list<con
 
 std::string value(const po::variables_map& values, const char* name) {
   return values.count(name) ? values[name].as<std::string>() : std::string();
+}
+
+po::options_description options_with_help(const std::string& usage) {
+  po::options_description options(usage + "\n\nExit status: 0 success, 1 usage error, 2 invalid rules, 3 invalid "
+                                          "input data, 4 I/O failure.\n\nOptions");
+  options.add_options()("help", "print this help");
+  return options;
+}
+
+Campaign load_campaign(const po::variables_map& values) {
+  const std::string path = value(values, "rules");
+  return parse_campaign(read_file(path), path);
+}
+
+void load_projects(const po::variables_map& values, Catalog& catalog) {
+  if (!values.count("projects")) return;
+  const std::string path = value(values, "projects");
+  read_projects(read_file(path), path, catalog);
+}
+
+void publish_all(std::initializer_list<AtomicOutput*> outputs) {
+  for (AtomicOutput* out : outputs)
+    if (out) out->finish();
+  for (AtomicOutput* out : outputs)
+    if (out) out->publish();
 }
 
 }  // namespace matchfund::cli

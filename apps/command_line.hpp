@@ -26,4 +26,25 @@ void at_most_one_dash(const po::variables_map& values, std::initializer_list<con
 
 std::string value(const po::variables_map& values, const char* name);
 
+// The options every subcommand has: --help, with `usage` as the help text's head.
+po::options_description options_with_help(const std::string& usage);
+
+}  // namespace matchfund::cli
+
+namespace matchfund {
+class AtomicOutput;
+struct Campaign;
+struct Catalog;
+}  // namespace matchfund
+
+namespace matchfund::cli {
+
+// Reads and parses --rules (allocation rules).
+Campaign load_campaign(const po::variables_map& values);
+// Reads --projects into the catalog when it was given.
+void load_projects(const po::variables_map& values, Catalog& catalog);
+// Finishes every output, then publishes every output: a failure in any
+// leaves none of them under its name.
+void publish_all(std::initializer_list<AtomicOutput*> outputs);
+
 }  // namespace matchfund::cli

@@ -9,5 +9,6 @@ namespace matchfund {
 int simulate_command(const std::vector<std::string>& args);
 int lifecycle_command(const std::vector<std::string>& args);
 int settle_command(const std::vector<std::string>& args);
+int generate_command(const std::vector<std::string>& args);
 
 }  // namespace matchfund

@@ -14,13 +14,12 @@ namespace matchfund {
 
 int lifecycle_command(const std::vector<std::string>& args) {
   namespace po = cli::po;
-  po::options_description options(
+  po::options_description options = cli::options_with_help(
       "Usage: matchfund lifecycle --rules R.json --events E.csv [--projects P.csv] --ledger L.csv "
       "--summary S.json\n\nApplies live events in file order: reserve holds a match, confirm makes it final, "
       "cancel, expiry (on the clock) and refund release it. Writes the event ledger and the summary. '-' reads "
-      "standard input or writes standard output. Nothing is written unless the whole run succeeds.\n\nExit "
-      "status: 0 success, 1 usage error, 2 invalid rules, 3 invalid input data, 4 I/O failure.\n\nOptions");
-  options.add_options()("help", "print this help")("rules", po::value<std::string>(), "campaign rules (JSON)")(
+      "standard input or writes standard output. Nothing is written unless the whole run succeeds.");
+  options.add_options()("rules", po::value<std::string>(), "campaign rules (JSON)")(
       "events", po::value<std::string>(), "events (CSV: op,time,id,donor,project,amount[,channel])")(
       "projects", po::value<std::string>(), "project categories and orgs (CSV)")(
       "ledger", po::value<std::string>(), "where to write the event ledger (CSV)")(
@@ -34,13 +33,9 @@ int lifecycle_command(const std::vector<std::string>& args) {
   cli::at_most_one_dash(v, {"rules", "events", "projects"}, "input");
   cli::at_most_one_dash(v, {"ledger", "summary"}, "output");
 
-  const std::string rules_path = cli::value(v, "rules");
-  Campaign campaign = parse_campaign(read_file(rules_path), rules_path);
+  Campaign campaign = cli::load_campaign(v);
   Catalog catalog;
-  if (v.count("projects")) {
-    const std::string path = cli::value(v, "projects");
-    read_projects(read_file(path), path, catalog);
-  }
+  cli::load_projects(v, catalog);
   const std::string events_path = cli::value(v, "events");
   EventStream events;
   {
@@ -64,10 +59,7 @@ int lifecycle_command(const std::vector<std::string>& args) {
     ledger.maybe_flush();
   }
   summary.write(lifecycle_summary_json(plan, events, lifecycle));
-  ledger.finish();
-  summary.finish();
-  ledger.publish();
-  summary.publish();
+  cli::publish_all({&ledger, &summary});
   return 0;
 }
 

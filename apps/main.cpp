@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "  simulate   replay a donation stream under campaign rules (ledger + summary)\n"
     "  lifecycle  replay live reserve/confirm/cancel/refund events (event ledger + summary)\n"
     "  settle     divide quadratic-funding and pro-rata pools when a round closes\n"
+    "  generate   write a calibrated synthetic workload (donations, projects, rules)\n"
     "\n"
     "Run 'matchfund COMMAND --help' for the options of a command.\n"
     "Exit status: 0 success, 1 usage error, 2 invalid rules, 3 invalid input data, 4 I/O failure.\n";
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     if (command == "simulate") return matchfund::simulate_command(args);
     if (command == "lifecycle") return matchfund::lifecycle_command(args);
     if (command == "settle") return matchfund::settle_command(args);
+    if (command == "generate") return matchfund::generate_command(args);
     std::cerr << "matchfund: unknown command '" << command << "'\n\n" << kUsage;
     return 1;
   } catch (const matchfund::Error& e) {

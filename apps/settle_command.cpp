@@ -35,13 +35,12 @@ ColumnMap column_map(const std::vector<std::string>& maps) {
 
 int settle_command(const std::vector<std::string>& args) {
   namespace po = cli::po;
-  po::options_description options(
+  po::options_description options = cli::options_with_help(
       "Usage: matchfund settle --rules R.json --contributions C.csv [--map NAME=COLUMN ...] --out results.csv "
       "[--summary S.json]\n\nDivides each settlement pool (quadratic, cluster_profile, pairwise, pro_rata) over "
       "all contributions and writes one row per pool and project. '-' reads standard input or writes standard "
-      "output. Nothing is written unless the whole run succeeds.\n\nExit status: 0 success, 1 usage error, 2 "
-      "invalid rules, 3 invalid input data, 4 I/O failure.\n\nOptions");
-  options.add_options()("help", "print this help")("rules", po::value<std::string>(), "settlement rules (JSON)")(
+      "output. Nothing is written unless the whole run succeeds.");
+  options.add_options()("rules", po::value<std::string>(), "settlement rules (JSON)")(
       "contributions", po::value<std::string>(), "contributions (CSV: donor, project, amount[, weight])")(
       "map", po::value<std::vector<std::string>>()->composing(),
       "read field NAME (donor, project, amount, weight, id, time) from header COLUMN; repeatable")(
@@ -76,10 +75,7 @@ int settle_command(const std::vector<std::string>& args) {
     summary = std::make_unique<AtomicOutput>(cli::value(v, "summary"));
     summary->write(settlement_summary_json(rules, results, contributions));
   }
-  out.finish();
-  if (summary) summary->finish();
-  out.publish();
-  if (summary) summary->publish();
+  cli::publish_all({&out, summary.get()});
   return 0;
 }
 

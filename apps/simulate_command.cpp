@@ -12,13 +12,12 @@ namespace matchfund {
 
 int simulate_command(const std::vector<std::string>& args) {
   namespace po = cli::po;
-  po::options_description options(
+  po::options_description options = cli::options_with_help(
       "Usage: matchfund simulate --rules R.json --donations D.csv [--projects P.csv] --ledger L.csv "
       "--summary S.json\n\nAllocates every donation first come, first served under the rules and writes the "
       "ledger (one row per donation and eligible pool) and the summary. '-' reads standard input or writes "
-      "standard output. Nothing is written unless the whole run succeeds.\n\nExit status: 0 success, 1 usage "
-      "error, 2 invalid rules, 3 invalid input data, 4 I/O failure.\n\nOptions");
-  options.add_options()("help", "print this help")("rules", po::value<std::string>(), "campaign rules (JSON)")(
+      "standard output. Nothing is written unless the whole run succeeds.");
+  options.add_options()("rules", po::value<std::string>(), "campaign rules (JSON)")(
       "donations", po::value<std::string>(), "donation stream (CSV), in arrival order")(
       "projects", po::value<std::string>(), "project categories and orgs (CSV)")(
       "ledger", po::value<std::string>(), "where to write the ledger (CSV)")(
@@ -32,13 +31,9 @@ int simulate_command(const std::vector<std::string>& args) {
   cli::at_most_one_dash(v, {"rules", "donations", "projects"}, "input");
   cli::at_most_one_dash(v, {"ledger", "summary"}, "output");
 
-  const std::string rules_path = cli::value(v, "rules");
-  Campaign campaign = parse_campaign(read_file(rules_path), rules_path);
+  Campaign campaign = cli::load_campaign(v);
   Catalog catalog;
-  if (v.count("projects")) {
-    const std::string path = cli::value(v, "projects");
-    read_projects(read_file(path), path, catalog);
-  }
+  cli::load_projects(v, catalog);
   const std::string donations_path = cli::value(v, "donations");
   DonationStream stream;
   {
@@ -53,10 +48,7 @@ int simulate_command(const std::vector<std::string>& args) {
   CsvLedgerSink sink(ledger, stream, plan);
   run_allocation(allocator, stream, sink);
   summary.write(summary_json(plan, stream, allocator));
-  ledger.finish();
-  summary.finish();
-  ledger.publish();
-  summary.publish();
+  cli::publish_all({&ledger, &summary});
   return 0;
 }
 

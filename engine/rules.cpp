@@ -9,16 +9,6 @@
 namespace matchfund {
 namespace {
 
-bool valid_pool_id(std::string_view id) {
-  if (id.empty()) return false;
-  for (char c : id) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-              c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 const ConditionEntry* find_condition(std::string_view key, bool inside_eligible) {
   for (const ConditionEntry& e : condition_policies())
     if (e.key == key && e.inside_eligible == inside_eligible) return &e;
@@ -66,16 +56,9 @@ PoolRules parse_pool(const RuleNode& node, const Campaign& campaign, std::set<st
     if (!known) node.fail_unknown_key(k);
   }
   PoolRules pool;
-  if (!node.has("id")) node.fail("a pool needs \"id\"");
-  RuleNode id = node.child("id");
-  pool.id = std::string(id.string());
-  if (!valid_pool_id(pool.id)) id.fail("a pool id is made of letters, digits, '_', '.' and '-'");
-  if (!ids.insert(pool.id).second) id.fail("pool id " + quote(pool.id) + " is used by an earlier pool");
+  pool.id = read_pool_id(node, ids);
   if (node.has("sponsor")) pool.sponsor = std::string(node.child("sponsor").string());
-  if (!node.has("budget")) node.fail("a pool needs \"budget\"");
-  RuleNode budget = node.child("budget");
-  pool.budget = budget.amount(campaign.minor_units);
-  if (pool.budget <= 0) budget.fail("the budget must be greater than 0");
+  pool.budget = read_pool_budget(node, campaign.minor_units);
   if (node.has("priority")) pool.priority = node.child("priority").integer(INT64_MIN, INT64_MAX);
   if (node.has("stack")) pool.stack = node.child("stack").boolean();
 
@@ -98,6 +81,27 @@ PoolRules parse_pool(const RuleNode& node, const Campaign& campaign, std::set<st
 }
 
 }  // namespace
+
+std::string read_pool_id(const RuleNode& node, std::set<std::string>& ids_so_far) {
+  if (!node.has("id")) node.fail("a pool needs \"id\"");
+  RuleNode id = node.child("id");
+  std::string text(id.string());
+  bool valid = !text.empty();
+  for (char c : text)
+    valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                      c == '.' || c == '-');
+  if (!valid) id.fail("a pool id is made of letters, digits, '_', '.' and '-'");
+  if (!ids_so_far.insert(text).second) id.fail("pool id " + quote(text) + " is used by an earlier pool");
+  return text;
+}
+
+Minor read_pool_budget(const RuleNode& node, int minor_units) {
+  if (!node.has("budget")) node.fail("a pool needs \"budget\"");
+  RuleNode budget = node.child("budget");
+  Minor value = budget.amount(minor_units);
+  if (value <= 0) budget.fail("the budget must be greater than 0");
+  return value;
+}
 
 bool has_settlement_pool(const RuleNode& root) {
   if (!root.has("pools") || !root.json()["pools"].is_array()) return false;
@@ -139,17 +143,8 @@ Campaign parse_campaign(std::string_view text, const std::string& file) {
         .fail("reservation_ttl_seconds (" + std::to_string(c.reservation_ttl_seconds) +
               ") must not exceed reservation_max_seconds (" + std::to_string(c.reservation_max_seconds) + ")");
 
-  if (!root.has("pools")) root.fail("the rules need \"pools\"");
-  RuleNode pools = root.child("pools");
-  std::size_t n = pools.expect_array();
-  if (n == 0) pools.fail("pools must not be empty");
-  std::set<std::string> ids;
-  Wide budgets = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    c.pools.push_back(parse_pool(pools.at(i), c, ids));
-    budgets += c.pools.back().budget;
-  }
-  if (budgets > kMinorMax) pools.fail("the budgets sum to more than a signed 64-bit count of minor units");
+  c.pools = read_pools<PoolRules>(
+      root, [&c](const RuleNode& node, std::set<std::string>& ids) { return parse_pool(node, c, ids); });
   return c;
 }
 

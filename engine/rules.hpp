@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,5 +55,28 @@ Campaign parse_campaign(std::string_view text, const std::string& file);
 void parse_campaign_fields(const RuleNode& root, Campaign& campaign);
 // True when some pool of the rules carries "settle".
 bool has_settlement_pool(const RuleNode& root);
+
+// A pool's "id" ([A-Za-z0-9_.-]+, not used by an earlier pool) and "budget" (> 0).
+std::string read_pool_id(const RuleNode& pool, std::set<std::string>& ids_so_far);
+Minor read_pool_budget(const RuleNode& pool, int minor_units);
+
+// Parses the non-empty "pools" array with `parse_one(node, ids_so_far)` and
+// checks that the budgets sum to a count of minor units that fits int64.
+template <class Pool, class ParseOne>
+std::vector<Pool> read_pools(const RuleNode& root, ParseOne parse_one) {
+  if (!root.has("pools")) root.fail("the rules need \"pools\"");
+  RuleNode pools = root.child("pools");
+  const std::size_t n = pools.expect_array();
+  if (n == 0) pools.fail("pools must not be empty");
+  std::set<std::string> ids;
+  std::vector<Pool> out;
+  Wide budgets = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(parse_one(pools.at(i), ids));
+    budgets += out.back().budget;
+  }
+  if (budgets > kMinorMax) pools.fail("the budgets sum to more than a signed 64-bit count of minor units");
+  return out;
+}
 
 }  // namespace matchfund

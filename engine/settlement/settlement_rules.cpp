@@ -3,7 +3,6 @@
 #include <set>
 
 #include "engine/settlement/exact_decimal.hpp"
-#include "engine/text.hpp"
 
 namespace matchfund {
 namespace {
@@ -27,19 +26,9 @@ SettlementPool parse_pool(const RuleNode& node, int minor_units, std::set<std::s
   if (node.has("match")) node.fail("the pools mix \"match\" and \"settle\"; a rules file is one kind or the other");
   node.expect_object({"id", "sponsor", "budget", "settle"});
   SettlementPool pool;
-  if (!node.has("id")) node.fail("a pool needs \"id\"");
-  RuleNode id = node.child("id");
-  pool.id = std::string(id.string());
-  bool valid = !pool.id.empty();
-  for (char c : pool.id)
-    valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                      c == '.' || c == '-');
-  if (!valid) id.fail("a pool id is made of letters, digits, '_', '.' and '-'");
-  if (!ids.insert(pool.id).second) id.fail("pool id " + quote(pool.id) + " is used by an earlier pool");
+  pool.id = read_pool_id(node, ids);
   if (node.has("sponsor")) pool.sponsor = std::string(node.child("sponsor").string());
-  if (!node.has("budget")) node.fail("a pool needs \"budget\"");
-  pool.budget = node.child("budget").amount(minor_units);
-  if (pool.budget <= 0) node.child("budget").fail("the budget must be greater than 0");
+  pool.budget = read_pool_budget(node, minor_units);
   if (!node.has("settle")) node.fail("a settlement pool needs \"settle\"");
 
   RuleNode s = node.child("settle");
@@ -115,17 +104,10 @@ SettlementRules parse_settlement_rules(std::string_view text, const std::string&
   SettlementRules rules;
   parse_campaign_fields(root, rules.campaign);
   if (root.has("round")) rules.round = std::string(root.child("round").string());
-  if (!root.has("pools")) root.fail("the rules need \"pools\"");
-  RuleNode pools = root.child("pools");
-  std::size_t n = pools.expect_array();
-  if (n == 0) pools.fail("pools must not be empty");
-  std::set<std::string> ids;
-  Wide budgets = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    rules.pools.push_back(parse_pool(pools.at(i), rules.campaign.minor_units, ids));
-    budgets += rules.pools.back().budget;
-  }
-  if (budgets > kMinorMax) pools.fail("the budgets sum to more than a signed 64-bit count of minor units");
+  const int minor_units = rules.campaign.minor_units;
+  rules.pools = read_pools<SettlementPool>(root, [minor_units](const RuleNode& node, std::set<std::string>& ids) {
+    return parse_pool(node, minor_units, ids);
+  });
   return rules;
 }
 
