@@ -21,6 +21,7 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
 
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
   const Micros offset = plan_.campaign().utc_offset;
+  Micros min_time = in.time[begin], max_time = in.time[begin];
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t j = begin + i;
     DonationKeys& k = keys_[i];
@@ -31,6 +32,8 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     k.org = catalog_.project_org[k.project];
     k.day = plan_.needs_days() ? static_cast<std::int32_t>(local_day(k.time, offset)) : 0;
     time_of_day_[i] = local_time_of_day(k.time, offset);
+    min_time = std::min(min_time, k.time);
+    max_time = std::max(max_time, k.time);
   }
   if (plan_.needs_pairs()) {
     // Random probes into a large map: start loading each slot a few donations ahead.
@@ -44,6 +47,9 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   }
   DonationBatch batch;
   batch.size = n;
+  batch.min_time = min_time;
+  batch.max_time = max_time;
+  batch.utc_offset = offset;
   batch.time = in.time + begin;
   batch.time_of_day = time_of_day_;
   batch.amount = in.amount + begin;
@@ -52,10 +58,26 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   for (std::size_t p = 0; p < pools.size(); ++p) {
     const CompiledPool& pool = pools[p];
     std::uint8_t* eligible = &eligible_[p * kBatch];
-    for (std::size_t i = 0; i < n; ++i)
+    // Time conditions first, on the whole batch: a closed pool costs nothing more.
+    bool closed = false;
+    std::size_t look = 0;
+    const Condition* to_look[16];  // a pool has at most one condition of each registered kind
+    for (const Condition* condition : pool.donation_conditions) {
+      const Condition::Verdict verdict = condition->classify(batch);
+      closed |= verdict == Condition::Verdict::none_pass;
+      if (verdict == Condition::Verdict::look) to_look[look++] = condition;
+    }
+    if (closed) {
+      std::fill(eligible, eligible + n, 0);
+      continue;
+    }
+    std::uint8_t any = 0;
+    for (std::size_t i = 0; i < n; ++i) {
       eligible[i] = pool.project_ok[in.project[begin + i]] & pool.channel_ok[in.channel[begin + i]];
-    for (const Condition* condition : pool.donation_conditions) condition->filter(batch, eligible);
-    pool.rate->compute(batch, &base_[p * kBatch]);
+      any |= eligible[i];
+    }
+    for (std::size_t c = 0; c < look && any; ++c) to_look[c]->filter(batch, eligible);
+    if (any) pool.rate->compute(batch, &base_[p * kBatch]);
   }
 }
 
@@ -66,7 +88,7 @@ void Allocator::prefetch_state(std::size_t i) const {
     if (!eligible_[p * kBatch + i]) continue;
     const auto& caps = pools[p].caps;
     for (std::size_t c = 0; c < caps.size(); ++c)
-      if (caps[c].scope != Scope::donation) states_[p].counters[c].prefetch(scope_of(caps[c].scope, k));
+      if (caps[c].scope != Scope::donation) states_[p].counters[c].prefetch(scope_of(caps[c].scope, k), k.day);
   }
 }
 

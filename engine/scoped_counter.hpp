@@ -1,8 +1,9 @@
 // What a pool granted in one cap scope (a donor, a project, ...) and period.
-// Campaign-period counters are a dense array. Day-period counters keep each
-// scope's most recent day inline and spill older days to a hash map, so an
-// in-order stream touches the map once per scope per day, and an
-// out-of-order one stays exact.
+// Campaign-period counters are one dense array by scope index. Day-period
+// counters are a dense array per local day for a window of days around the
+// first one used (a campaign of a few days touches only these arrays: one
+// memory access per donation, which can be prefetched), and a hash map for
+// days outside the window, so out-of-order times far back stay exact.
 #pragma once
 
 #include <cstdint>
@@ -19,63 +20,61 @@ class ScopedCounter {
   explicit ScopedCounter(Period period) : period_(period) {}
 
   Minor get(std::uint32_t scope, std::int32_t day) const {
-    if (period_ == Period::campaign) return scope < totals_.size() ? totals_[scope] : 0;
-    if (scope >= slots_.size()) return 0;
-    const Slot& s = slots_[scope];
-    if (s.day == day) return s.value;
+    const std::vector<Minor>* v = array_for(day);
+    if (v) return scope < v->size() ? (*v)[scope] : 0;
     const Minor* spilled = spill_.find(key(scope, day));
     return spilled ? *spilled : 0;
   }
 
   void add(std::uint32_t scope, std::int32_t day, Minor delta) {
-    if (period_ == Period::campaign) {
-      if (scope >= totals_.size()) totals_.resize(grown(scope), 0);
-      totals_[scope] += delta;
+    if (period_ == Period::day && !anchored_) {
+      // One day before the first is in the window too: streams arrive roughly in time order.
+      first_day_ = day - 1;
+      anchored_ = true;
+      days_.resize(kWindowDays);
+    }
+    std::vector<Minor>* v = const_cast<std::vector<Minor>*>(array_for(day));
+    if (!v) {
+      spill_.try_emplace(key(scope, day), 0) += delta;
       return;
     }
-    if (scope >= slots_.size()) slots_.resize(grown(scope), Slot{});
-    Slot& s = slots_[scope];
-    if (s.day != day) {
-      // Park the old day's total and bring this day's back (0 if never seen).
-      if (s.day != INT32_MIN) spill_.try_emplace(key(scope, s.day), 0) = s.value;
-      Minor* spilled = spill_.find(key(scope, day));
-      s.day = day;
-      s.value = spilled ? *spilled : 0;
-    }
-    s.value += delta;
+    if (scope >= v->size()) v->resize(std::max<std::size_t>(expected_scopes_, scope * std::size_t{3} / 2 + 64), 0);
+    (*v)[scope] += delta;
   }
 
-  // Starts loading the state of `scope`, so a later get/add does not wait on memory.
-  void prefetch(std::uint32_t scope) const {
-    if (period_ == Period::campaign) {
-      if (scope < totals_.size()) __builtin_prefetch(&totals_[scope]);
-    } else if (scope < slots_.size()) {
-      __builtin_prefetch(&slots_[scope]);
-    }
+  // Starts loading the state of (scope, day), so a later get/add does not wait on memory.
+  void prefetch(std::uint32_t scope, std::int32_t day) const {
+    const std::vector<Minor>* v = array_for(day);
+    if (v && scope < v->size()) __builtin_prefetch(v->data() + scope);
   }
 
+  // The number of scopes expected: arrays are sized for it when first used.
   void reserve(std::uint32_t scopes) {
-    if (period_ == Period::campaign) {
-      if (totals_.size() < scopes) totals_.resize(scopes, 0);
-    } else if (slots_.size() < scopes) {
-      slots_.resize(scopes, Slot{});
-    }
+    expected_scopes_ = scopes;
+    if (period_ == Period::campaign && totals_.size() < scopes) totals_.resize(scopes, 0);
   }
 
  private:
-  struct Slot {
-    std::int32_t day = INT32_MIN;
-    Minor value = 0;
-  };
+  static constexpr std::int32_t kWindowDays = 32;
+
+  // The dense array holding `day`, or null when the day is outside the window.
+  const std::vector<Minor>* array_for(std::int32_t day) const {
+    if (period_ == Period::campaign) return &totals_;
+    if (!anchored_) return nullptr;
+    const std::int64_t index = static_cast<std::int64_t>(day) - first_day_;
+    return index >= 0 && index < kWindowDays ? &days_[static_cast<std::size_t>(index)] : nullptr;
+  }
   static std::uint64_t key(std::uint32_t scope, std::int32_t day) {
     return (static_cast<std::uint64_t>(scope) << 32) | static_cast<std::uint32_t>(day);
   }
-  static std::size_t grown(std::uint32_t scope) { return static_cast<std::size_t>(scope) * 3 / 2 + 64; }
 
   Period period_;
-  std::vector<Minor> totals_;
-  std::vector<Slot> slots_;
-  FlatMap<Minor> spill_;  // (scope, day) -> total of a day that is not the inline one
+  std::uint32_t expected_scopes_ = 0;
+  std::vector<Minor> totals_;  // campaign period: by scope
+  bool anchored_ = false;
+  std::int32_t first_day_ = 0;
+  std::vector<std::vector<Minor>> days_;  // day period: [day - first_day_][scope]
+  FlatMap<Minor> spill_;                  // day period, days outside the window: (scope, day) -> total
 };
 
 }  // namespace matchfund

@@ -16,6 +16,17 @@ class DailyHoursCondition final : public Condition {
  public:
   explicit DailyHoursCondition(std::vector<Range> ranges) : ranges_(std::move(ranges)) {}
   bool varies_per_donation() const override { return true; }
+  Verdict classify(const DonationBatch& b) const override {
+    // Only a batch within one local day has a simple time-of-day range.
+    if (local_day(b.min_time, b.utc_offset) != local_day(b.max_time, b.utc_offset)) return Verdict::look;
+    const Micros from = local_time_of_day(b.min_time, b.utc_offset), to = local_time_of_day(b.max_time, b.utc_offset);
+    bool overlaps = false;
+    for (const Range& r : ranges_) {
+      if (from >= r.from && to < r.to) return Verdict::all_pass;
+      overlaps |= to >= r.from && from < r.to;
+    }
+    return overlaps ? Verdict::look : Verdict::none_pass;
+  }
   void filter(const DonationBatch& b, std::uint8_t* eligible) const override {
     for (std::size_t i = 0; i < b.size; ++i) {
       bool inside = false;

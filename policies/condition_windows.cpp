@@ -16,6 +16,14 @@ class WindowsCondition final : public Condition {
  public:
   explicit WindowsCondition(std::vector<Window> windows) : windows_(std::move(windows)) {}
   bool varies_per_donation() const override { return true; }
+  Verdict classify(const DonationBatch& b) const override {
+    bool overlaps = false;
+    for (const Window& w : windows_) {
+      if (b.min_time >= w.start && b.max_time < w.end) return Verdict::all_pass;
+      overlaps |= b.max_time >= w.start && b.min_time < w.end;
+    }
+    return overlaps ? Verdict::look : Verdict::none_pass;
+  }
   void filter(const DonationBatch& b, std::uint8_t* eligible) const override {
     for (std::size_t i = 0; i < b.size; ++i) {
       bool inside = false;

@@ -28,6 +28,8 @@ struct PoolContext {
 // A run of consecutive donations, as the stateless steps see them.
 struct DonationBatch {
   std::size_t size = 0;
+  Micros min_time = 0, max_time = 0;  // the earliest and latest time in the batch
+  Micros utc_offset = 0;              // the rules' offset (local time = UTC + offset)
   const Micros* time = nullptr;         // UTC
   const Micros* time_of_day = nullptr;  // local time of day under the rules' utc_offset
   const Minor* amount = nullptr;
@@ -55,6 +57,10 @@ class Condition {
   // Conditions on the donation itself (time, amount) filter a batch.
   virtual bool varies_per_donation() const { return false; }
   virtual void filter(const DonationBatch& /*batch*/, std::uint8_t* /*eligible*/) const {}
+  // What the condition says of a whole batch from its time range alone, so a
+  // pool that a time window closes is skipped without a look at each donation.
+  enum class Verdict { all_pass, none_pass, look };
+  virtual Verdict classify(const DonationBatch& /*batch*/) const { return Verdict::look; }
 };
 
 // Whose grants a cap counts.
