@@ -134,5 +134,14 @@ def main():
         print("```\n")
 
 
+def append_notes():
+    """The hand-written analysis beside this script, reproduced as it is."""
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "performance_notes.md")
+    if os.path.exists(notes):
+        print(open(notes).read().rstrip())
+        print()
+
+
 if __name__ == "__main__":
     main()
+    append_notes()
