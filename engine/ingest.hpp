@@ -37,6 +37,14 @@ struct DonationColumns {
 // Checks and reads the id and time of the current record.
 std::string_view read_id(const CsvReader& reader, int column);
 ParsedInstant read_time(const CsvReader& reader, int column);
+// Donor, project, amount and channel of the current record, checked but not
+// yet interned. The views point into the reader's text or record.
+struct DonationBody {
+  std::string_view donor, project, channel;  // channel empty: cash
+  Minor amount = 0;
+};
+DonationBody check_donation_body(const CsvReader& reader, const DonationColumns& columns, int minor_units);
+
 // Checks and reads donor, project, amount and channel, interning the names.
 void read_donation_body(const CsvReader& reader, const DonationColumns& columns, int minor_units,
                         Catalog& catalog, DonationFields& out);

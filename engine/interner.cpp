@@ -1,17 +1,35 @@
 #include "engine/interner.hpp"
 
+#include <sys/mman.h>
+
+#include <cstdint>
 #include <cstring>
 
 namespace matchfund {
+namespace {
+
+// Random probes into a table of hundreds of megabytes miss the TLB on nearly
+// every access with 4 KiB pages; ask for transparent huge pages before the
+// first write.
+void advise_huge_pages(void* data, std::size_t bytes) {
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+}  // namespace
 
 std::size_t Interner::slot_of(std::string_view s, std::uint64_t hash) const {
   const std::size_t mask = slots_.size() - 1;
-  std::size_t i = static_cast<std::size_t>(hash) & mask;
+  const std::uint64_t spread = spread_of(hash);
+  std::size_t i = static_cast<std::size_t>(spread) & mask;
+  const std::uint32_t tag = tag_of(spread);
   for (;;) {
-    std::uint32_t at = slots_[i];
-    if (at == kEmpty) return i;
-    if (hashes_[at] == hash) {
-      std::string_view existing = name(at);
+    const Slot slot = slots_[i];
+    if (slot.index == kEmpty) return i;
+    if (slot.tag == tag) {
+      std::string_view existing = name(slot.index);
       // memcmp of zero bytes from a null pointer is undefined: compare sizes first.
       if (existing.size() == s.size() && (s.empty() || std::memcmp(existing.data(), s.data(), s.size()) == 0)) return i;
     }
@@ -21,12 +39,17 @@ std::size_t Interner::slot_of(std::string_view s, std::uint64_t hash) const {
 
 void Interner::grow() {
   std::size_t size = slots_.empty() ? 64 : slots_.size() * 2;
-  slots_.assign(size, kEmpty);
+  std::vector<Slot> fresh;
+  fresh.reserve(size);
+  advise_huge_pages(fresh.data(), size * sizeof(Slot));
+  fresh.assign(size, Slot{kEmpty, 0});
+  slots_ = std::move(fresh);
   const std::size_t mask = size - 1;
   for (std::uint32_t k = 0; k < this->size(); ++k) {
-    std::size_t i = static_cast<std::size_t>(hashes_[k]) & mask;
-    while (slots_[i] != kEmpty) i = (i + 1) & mask;
-    slots_[i] = k;
+    const std::uint64_t spread = spread_of(hashes_[k]);
+    std::size_t i = static_cast<std::size_t>(spread) & mask;
+    while (slots_[i].index != kEmpty) i = (i + 1) & mask;
+    slots_[i] = {k, tag_of(spread)};
   }
 }
 
@@ -40,20 +63,20 @@ void Interner::reserve(std::size_t strings, std::size_t bytes) {
 std::pair<std::uint32_t, bool> Interner::intern(std::string_view s, std::uint64_t hash) {
   if ((size() + 1) * 2 > slots_.size()) grow();
   std::size_t i = slot_of(s, hash);
-  if (slots_[i] != kEmpty) return {slots_[i], false};
+  if (slots_[i].index != kEmpty) return {slots_[i].index, false};
   std::uint32_t index = size();
   bytes_.insert(bytes_.end(), s.begin(), s.end());
   offsets_.push_back(bytes_.size());
   hashes_.push_back(hash);
-  slots_[i] = index;
+  slots_[i] = {index, tag_of(spread_of(hash))};
   return {index, true};
 }
 
 std::optional<std::uint32_t> Interner::find(std::string_view s) const {
   if (slots_.empty()) return std::nullopt;
   std::size_t i = slot_of(s, fnv1a64(s));
-  if (slots_[i] == kEmpty) return std::nullopt;
-  return slots_[i];
+  if (slots_[i].index == kEmpty) return std::nullopt;
+  return slots_[i].index;
 }
 
 }  // namespace matchfund

@@ -20,6 +20,11 @@ class Interner {
   std::pair<std::uint32_t, bool> intern(std::string_view s) { return intern(s, fnv1a64(s)); }
 
   std::optional<std::uint32_t> find(std::string_view s) const;
+  // Starts loading the slot a string with this fnv1a64 hash probes first, so
+  // that interning it a little later does not wait on memory.
+  void prefetch(std::uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[spread_of(hash) & (slots_.size() - 1)]);
+  }
   std::string_view name(std::uint32_t index) const {
     return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
   }
@@ -31,13 +36,23 @@ class Interner {
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  // A slot keeps the high half of the hash beside the index, so a probe
+  // rejects other strings without touching the hash or byte arrays.
+  struct Slot {
+    std::uint32_t index;
+    std::uint32_t tag;
+  };
+  static std::uint32_t tag_of(std::uint64_t spread) { return static_cast<std::uint32_t>(spread >> 32); }
+  // FNV-1a's low bits barely change between ids such as "d0000001" and
+  // "d0000002"; a splitmix64 finaliser spreads them before they pick a slot.
+  static std::uint64_t spread_of(std::uint64_t hash) { return splitmix64(hash); }
   std::size_t slot_of(std::string_view s, std::uint64_t hash) const;
   void grow();
 
   std::vector<char> bytes_;
   std::vector<std::uint64_t> offsets_{0};
   std::vector<std::uint64_t> hashes_;
-  std::vector<std::uint32_t> slots_;  // power-of-two size, at most half full
+  std::vector<Slot> slots_;  // power-of-two size, at most half full
 };
 
 }  // namespace matchfund
