@@ -30,6 +30,10 @@ rm -f "$results/redis.jsonl"  # the report shows it only when measured in this r
 MATCHFUND_DATASET=$data bench/baselines/redis_lua/run.sh "$results/redis.jsonl" > /dev/null ||
   echo "the Redis + Lua baseline failed: the report leaves it out"
 
+echo "settlement at Gitcoin scale"
+build/bench/settlement_bench --benchmark_repetitions="$reps" --benchmark_format=json \
+  --benchmark_out="$results/settlement.json" --benchmark_out_format=json > /dev/null
+
 echo "peak memory of one simulate"
 /usr/bin/time -v build/matchfund simulate --rules "$data/rules.json" --donations "$data/donations.csv" \
   --projects "$data/projects.csv" --ledger "$results/ledger.csv" --summary "$results/summary.json" \

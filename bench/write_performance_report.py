@@ -127,6 +127,21 @@ def main():
                  else ": **the same rules computed in the driver disagree**."))
     print(f"- peak memory of one `matchfund simulate` on this stream: **{rss_kb / 1024:.0f} MiB**"
           f" (maximum resident set size), wall time {elapsed}.\n")
+    settlement_path = os.path.join(results, "settlement.json")
+    if os.path.exists(settlement_path):
+        sm = medians(json.load(open(settlement_path)))
+        print("## Settlement at Gitcoin scale\n")
+        print("`bench/settlement_bench`: 100,000 contributions from 30,000 donors to 500 projects")
+        print("(heavy-tailed), budget 25,000.00, cap 0.2; one settlement of the whole round.\n")
+        print("| mechanism | median time | target |")
+        print("|---|---|---|")
+        targets = {"BM_SettleQuadratic": "under 100 ms", "BM_SettlePairwise": "under 10 s"}
+        for name, label in (("BM_SettleQuadratic", "quadratic"), ("BM_SettleClusterProfile", "cluster_profile"),
+                            ("BM_SettlePairwise", "pairwise"), ("BM_SettleProRata", "pro_rata")):
+            if name in sm:
+                b = sm[name]
+                print(f"| {label} | {b['real_time']:.1f} {b['time_unit']} | {targets.get(name, '')} |")
+        print()
     if calibration:
         print("## Calibration of the generated stream\n")
         print("```")
