@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "unit/test_support.hpp"
 
 namespace {
 
@@ -26,12 +27,7 @@ struct Result {
   std::string err;
 };
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using matchfund::test_support::slurp;
 
 constexpr const char* kRules = R"({"pools": [{"id": "m", "budget": "100", "match": {"ratio": "1"}}]})";
 constexpr const char* kDonations =

@@ -8,6 +8,7 @@
 
 #include "engine/csv_reader.hpp"
 #include "engine/error.hpp"
+#include "unit/test_support.hpp"
 
 namespace matchfund {
 namespace {
@@ -36,15 +37,7 @@ std::vector<Record> read_all(std::string_view text, const std::string& label = "
 }
 
 // Runs f and returns the matchfund::Error it throws, or nullopt.
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
+using matchfund::test_support::error_of;
 
 // Reading all of `text` fails with an input error whose message starts with
 // "<label>, line <line>" (and names `column` when given).

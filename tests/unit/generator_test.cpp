@@ -27,6 +27,7 @@
 #include "engine/simulation.hpp"
 #include "engine/time.hpp"
 #include "generator/generator.hpp"
+#include "unit/test_support.hpp"
 
 namespace {
 
@@ -34,12 +35,7 @@ namespace fs = std::filesystem;
 using matchfund::gen::Options;
 using matchfund::gen::Report;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using matchfund::test_support::slurp;
 
 class Generator : public ::testing::Test {
  protected:

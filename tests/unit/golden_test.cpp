@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "unit/test_support.hpp"
 
 namespace {
 
@@ -25,12 +26,7 @@ namespace fs = std::filesystem;
 
 const fs::path kGoldenDir = fs::path(MATCHFUND_SHARED_DIR) / "golden" / "gitcoin-gg18-token-engineering";
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using matchfund::test_support::slurp;
 
 std::string shell_quote(const std::string& s) {
   std::string out = "'";

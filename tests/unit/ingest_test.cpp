@@ -10,19 +10,12 @@
 #include "engine/error.hpp"
 #include "engine/hash.hpp"
 #include "engine/ingest.hpp"
+#include "unit/test_support.hpp"
 
 namespace matchfund {
 namespace {
 
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
+using matchfund::test_support::error_of;
 
 // The run fails with an input error whose message starts with
 // "<label>, line <line>" and, when given, names "column <column>".

@@ -15,18 +15,14 @@
 #include "engine/lifecycle.hpp"
 #include "engine/lifecycle_report.hpp"
 #include "engine/rules.hpp"
+#include "unit/test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace matchfund;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using matchfund::test_support::slurp;
 
 // Rewrites a donations CSV as events: reserve then confirm for every row.
 std::string reserve_confirm_events(const std::string& donations) {

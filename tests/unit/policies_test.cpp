@@ -19,6 +19,7 @@
 #include "engine/plan.hpp"
 #include "engine/rules.hpp"
 #include "engine/simulation.hpp"
+#include "unit/test_support.hpp"
 
 namespace matchfund {
 namespace {
@@ -79,15 +80,7 @@ std::string one_pool(const std::string& extra, const std::string& top = "", cons
   return "{" + top + R"("pools": [{"id": "p", "budget": ")" + budget + R"(", "match": {"ratio": "1"})" + extra + "}]}";
 }
 
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
+using matchfund::test_support::error_of;
 
 // The SPEC 3 hash functions written again from the text, independent of engine/hash.hpp.
 std::uint64_t spec_fnv1a64(const std::string& bytes) {

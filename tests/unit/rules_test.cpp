@@ -11,19 +11,12 @@
 
 #include "engine/error.hpp"
 #include "engine/rules.hpp"
+#include "unit/test_support.hpp"
 
 namespace matchfund {
 namespace {
 
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
+using matchfund::test_support::error_of;
 
 // A rules file with one pool "m" (budget 1000, ratio 1) plus `extra` pool
 // fields (each starting with a comma) and `top` top-level fields (each ending

@@ -35,6 +35,7 @@
 #include "engine/settlement/settle.hpp"
 #include "engine/settlement/settlement_report.hpp"
 #include "engine/settlement/settlement_rules.hpp"
+#include "unit/test_support.hpp"
 
 namespace matchfund {
 namespace {
@@ -104,15 +105,7 @@ Minor total(const Round& r) {
   return sum;
 }
 
-template <class F>
-std::optional<Error> error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
+using matchfund::test_support::error_of;
 
 // ---------------------------------------------------------------------------
 // quadratic: r(p) = (sum_i sqrt c(i,p))^2, minus sum_i c(i,p) when subtracting.
