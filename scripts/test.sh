@@ -13,7 +13,7 @@ scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DMATCHFUND_TESTS=ON -DMATCHFU
 echo "== Benchmark smoke run (timings are not checked)"
 build/bench/allocator_bench --benchmark_min_time=0.01 > build/bench-smoke.txt
 build/bench/settlement_bench --benchmark_filter=Quadratic --benchmark_min_time=0.01 >> build/bench-smoke.txt
-build/bench/scaling_bench --benchmark_filter='BM_Donors/1000$|BM_Pools/2$' --benchmark_min_time=0.01 >> build/bench-smoke.txt
+build/bench/scaling_bench --benchmark_filter='BM_Donors/1000/|BM_Pools/2/' --benchmark_min_time=0.01 >> build/bench-smoke.txt
 smoke_data=build/smoke-data
 rm -rf "$smoke_data"
 build/matchfund generate --profile giving-day-2017 --scale 0.001 --seed 1 --out "$smoke_data" > /dev/null
