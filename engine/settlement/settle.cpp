@@ -10,10 +10,11 @@ using Int256 = boost::multiprecision::int256_t;
 using boost::multiprecision::cpp_int;
 
 Quad to_quad(const Int256& v) {
-  // Exact for |v| < 2^113; beyond, rounded once, which is within Quad's precision.
-  const Int256 base = Int256(1) << 100;
-  Int256 hi = v / base, lo = v % base;
-  return Quad(static_cast<__int128>(hi)) * boost::multiprecision::ldexp(Quad(1), 100) + Quad(static_cast<__int128>(lo));
+  // Values here are >= 0. Exact below 2^113; beyond, rounded once, within Quad's precision.
+  static const Quad kTwoTo100 = boost::multiprecision::ldexp(Quad(1), 100);
+  static const Int256 kLowMask = (Int256(1) << 100) - 1;
+  const Int256 hi = v >> 100, lo = v & kLowMask;
+  return Quad(static_cast<__int128>(hi)) * kTwoTo100 + Quad(static_cast<__int128>(lo));
 }
 
 Quad to_quad(const Rational& r) {
@@ -108,15 +109,16 @@ PoolResult settle_pool(const SettlementPool& pool, const Contributions& in, int 
   });
 
   // 2. c(i,p): the donor's counted rows for the project, summed or averaged.
+  const Quad scale36 = to_quad(kScale36);
   std::vector<Aggregate> aggregates;
   std::vector<Rational> exact_c;  // pro_rata works on exact values
   for (std::size_t i = 0; i < rows.size();) {
     std::size_t j = i;
     Int256 sum = 0;
     while (j < rows.size() && rows[j].project == rows[i].project && rows[j].donor == rows[i].donor) sum += rows[j++].weighted;
-    const Int256 divisor = pool.aggregate_mean ? kScale36 * static_cast<long long>(j - i) : kScale36;
-    aggregates.push_back({rows[i].project, rows[i].donor, to_quad(sum) / to_quad(divisor)});
-    if (pool.mechanism == Mechanism::pro_rata) exact_c.emplace_back(cpp_int(sum), cpp_int(divisor));
+    const long long count = pool.aggregate_mean ? static_cast<long long>(j - i) : 1;
+    aggregates.push_back({rows[i].project, rows[i].donor, to_quad(sum) / (scale36 * count)});
+    if (pool.mechanism == Mechanism::pro_rata) exact_c.emplace_back(cpp_int(sum), cpp_int(kScale36 * count));
     i = j;
   }
 
