@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "engine/flat_map.hpp"
@@ -33,7 +34,7 @@ class ScopedCounter {
       anchored_ = true;
       days_.resize(kWindowDays);
     }
-    std::vector<Minor>* v = const_cast<std::vector<Minor>*>(array_for(day));
+    std::vector<Minor>* v = array_for(day);
     if (!v) {
       spill_.try_emplace(key(scope, day), 0) += delta;
       return;
@@ -63,6 +64,9 @@ class ScopedCounter {
     if (!anchored_) return nullptr;
     const std::int64_t index = static_cast<std::int64_t>(day) - first_day_;
     return index >= 0 && index < kWindowDays ? &days_[static_cast<std::size_t>(index)] : nullptr;
+  }
+  std::vector<Minor>* array_for(std::int32_t day) {
+    return const_cast<std::vector<Minor>*>(std::as_const(*this).array_for(day));
   }
   static std::uint64_t key(std::uint32_t scope, std::int32_t day) {
     return (static_cast<std::uint64_t>(scope) << 32) | static_cast<std::uint32_t>(day);
