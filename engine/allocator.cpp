@@ -93,16 +93,7 @@ void Allocator::prefetch_state(std::size_t i) const {
 }
 
 void Allocator::release(const DonationKeys& k, std::uint32_t pool_index, Minor grant) {
-  if (grant <= 0) return;
-  const CompiledPool& pool = plan_.pools()[pool_index];
-  PoolState& state = states_[pool_index];
-  for (std::size_t c = 0; c < pool.caps.size(); ++c) {
-    const CompiledCap& cap = pool.caps[c];
-    if (cap.scope == Scope::donation) continue;
-    if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) continue;
-    state.counters[c].add(scope_of(cap.scope, k), k.day, cap.counts_grants ? -1 : -grant);
-  }
-  state.granted -= grant;
+  if (grant > 0) count(pool_index, k, grant, -1);
 }
 
 }  // namespace matchfund

@@ -75,6 +75,8 @@ class Allocator {
   void prefetch_state(std::size_t i) const;
   Minor cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, const DonationKeys& k) const;
   static std::uint32_t scope_of(Scope scope, const DonationKeys& k);
+  // Adds (sign +1) or removes (sign -1) a grant in the pool's total and every cap counter.
+  void count(std::uint32_t pool_index, const DonationKeys& k, Minor grant, int sign);
   void commit(std::uint32_t pool_index, const DonationKeys& k, Minor grant, std::uint64_t seq);
 
   template <class Sink>
@@ -118,16 +120,22 @@ inline Minor Allocator::cap_headroom(const CompiledCap& cap, const ScopedCounter
   return used >= limit ? 0 : limit - used;
 }
 
-inline void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, Minor grant, std::uint64_t seq) {
+inline void Allocator::count(std::uint32_t pool_index, const DonationKeys& k, Minor grant, int sign) {
   const CompiledPool& pool = plan_.pools()[pool_index];
   PoolState& state = states_[pool_index];
   for (std::size_t c = 0; c < pool.caps.size(); ++c) {
     const CompiledCap& cap = pool.caps[c];
     if (cap.scope == Scope::donation) continue;
     if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) continue;
-    state.counters[c].add(scope_of(cap.scope, k), k.day, cap.counts_grants ? 1 : grant);
+    state.counters[c].add(scope_of(cap.scope, k), k.day, sign * (cap.counts_grants ? 1 : grant));
   }
-  state.granted += grant;
+  state.granted += sign * grant;
+}
+
+inline void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, Minor grant, std::uint64_t seq) {
+  count(pool_index, k, grant, +1);
+  const CompiledPool& pool = plan_.pools()[pool_index];
+  PoolState& state = states_[pool_index];
   ++state.grants;
   if (!state.exhausted && state.granted == pool.budget) {
     state.exhausted = true;
