@@ -24,28 +24,6 @@ int days_in_month(int y, int m) {
   return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
-// Howard Hinnant's days_from_civil: proleptic Gregorian date to days since 1970-01-01.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2));
-}
-
 // "+HH:MM" or "-HH:MM" at s[pos..pos+6); sets minutes (signed) and zone.
 bool offset_at(std::string_view s, std::size_t pos, int& minutes, std::uint8_t& zone) {
   if (s.size() != pos + 6 || (s[pos] != '+' && s[pos] != '-') || s[pos + 3] != ':') return false;
@@ -99,11 +77,10 @@ std::string format_instant(Micros utc, TimeStyle style) {
   Micros local = utc + static_cast<Micros>(style.offset_minutes) * 60 * kMicrosPerSecond;
   std::int64_t days = local_day(local, 0);
   Micros in_day = local - days * kMicrosPerDay;
-  int y, m, d;
-  civil_from_days(days, y, m, d);
+  const CivilDate c = civil_from_days(days);
   std::int64_t secs = in_day / kMicrosPerSecond;
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d,
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", c.year, c.month, c.day,
                         static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
                         static_cast<int>(secs % 60));
   std::string out(buf, static_cast<std::size_t>(n));

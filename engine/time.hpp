@@ -36,6 +36,33 @@ std::optional<Micros> parse_utc_offset(std::string_view text);
 // "HH:MM" or "HH:MM:SS", HH 00-23; with allow_end_of_day also "24:00" / "24:00:00".
 std::optional<Micros> parse_time_of_day(std::string_view text, bool allow_end_of_day);
 
+// Proleptic Gregorian dates <-> days since 1970-01-01 (H. Hinnant's algorithms).
+struct CivilDate {
+  int year;
+  unsigned month, day;
+};
+
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+constexpr CivilDate civil_from_days(std::int64_t z) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2)), m, d};
+}
+
 // Floor division, so that instants before 1970 fall in the right day.
 inline std::int64_t local_day(Micros utc, Micros offset) {
   Micros t = utc + offset;
