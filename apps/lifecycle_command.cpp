@@ -7,7 +7,7 @@
 #include "engine/error.hpp"
 #include "engine/file_io.hpp"
 #include "engine/ingest.hpp"
-#include "engine/lifecycle_report.hpp"
+#include "engine/lifecycle_run.hpp"
 #include "engine/rules.hpp"
 
 namespace matchfund {
@@ -33,32 +33,31 @@ int lifecycle_command(const std::vector<std::string>& args) {
   cli::at_most_one_dash(v, {"rules", "events", "projects"}, "input");
   cli::at_most_one_dash(v, {"ledger", "summary"}, "output");
 
-  Campaign campaign = cli::load_campaign(v);
-  Catalog catalog;
-  cli::load_projects(v, catalog);
+  // The texts are read once (either may be standard input): checked here, so
+  // that their errors carry their own exit status, then handed to the engine.
+  Options engine_options;
+  engine_options.rules_label = cli::value(v, "rules");
+  engine_options.rules_json = read_file(engine_options.rules_label);
+  const Campaign campaign = parse_campaign(engine_options.rules_json, engine_options.rules_label);
+  Catalog names;
+  if (v.count("projects")) {
+    engine_options.projects_label = cli::value(v, "projects");
+    engine_options.projects_csv = read_file(engine_options.projects_label);
+    read_projects(engine_options.projects_csv, engine_options.projects_label, names);
+  }
   const std::string events_path = cli::value(v, "events");
   EventStream events;
   {
     std::string text = read_file(events_path);
-    events = read_events(text, events_path, campaign.minor_units, catalog);
+    events = read_events(text, events_path, campaign.minor_units, names);
   }
 
-  Plan plan(campaign, catalog);
-  Lifecycle lifecycle(plan, catalog);
   AtomicOutput ledger(cli::value(v, "ledger"));
   AtomicOutput summary(cli::value(v, "summary"));
   ledger.write(kEventLedgerHeader);
-  std::vector<Effect> effects;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    effects.clear();
-    if (!lifecycle.apply(events, i, effects))
-      throw Error(ErrorKind::input, events_path + ", line " + std::to_string(events.line[i]) +
-                                        ", column amount: the match this amount earns does not fit a signed "
-                                        "64-bit count of minor units");
-    for (const Effect& e : effects) append_event_row(ledger.buffer(), e, events, plan);
-    ledger.maybe_flush();
-  }
-  summary.write(lifecycle_summary_json(plan, events, lifecycle));
+  const LifecycleRun run =
+      run_lifecycle(std::move(engine_options), events, names, ledger.buffer(), [&] { ledger.maybe_flush(); });
+  summary.write(lifecycle_summary_json(campaign, run));
   cli::publish_all({&ledger, &summary});
   return 0;
 }

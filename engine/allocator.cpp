@@ -92,6 +92,27 @@ void Allocator::prefetch_state(std::size_t i) const {
   }
 }
 
+void Allocator::save_marks(std::vector<PoolMarks>& out) const {
+  out.resize(states_.size());
+  for (std::size_t p = 0; p < states_.size(); ++p)
+    out[p] = {states_[p].grants, states_[p].exhausted, states_[p].exhausted_by};
+}
+
+void Allocator::restore_marks(const std::vector<PoolMarks>& marks) {
+  for (std::size_t p = 0; p < states_.size(); ++p) {
+    states_[p].grants = marks[p].grants;
+    states_[p].exhausted = marks[p].exhausted;
+    states_[p].exhausted_by = marks[p].exhausted_by;
+  }
+}
+
+void Allocator::recount(DonationKeys& k, std::uint32_t pool_index, Minor grant) {
+  if (plan_.needs_pairs())
+    k.pair = pairs_.try_emplace((static_cast<std::uint64_t>(k.donor) << 32) | k.project,
+                                static_cast<std::uint32_t>(pairs_.size()));
+  if (grant > 0) count(pool_index, k, grant, +1);
+}
+
 void Allocator::release(const DonationKeys& k, std::uint32_t pool_index, Minor grant) {
   if (grant > 0) count(pool_index, k, grant, -1);
 }

@@ -68,6 +68,20 @@ class Allocator {
 
   const std::vector<PoolState>& pool_states() const { return states_; }
 
+  // The live path undoes allocations it does not keep (a quote, a reserve
+  // refused midway): it releases each grant, then puts the pools' marks back.
+  struct PoolMarks {
+    std::uint64_t grants = 0;
+    bool exhausted = false;
+    std::uint64_t exhausted_by = 0;
+  };
+  void save_marks(std::vector<PoolMarks>& out) const;
+  void restore_marks(const std::vector<PoolMarks>& marks);
+
+  // Counts a kept grant again when live state is rebuilt from a snapshot;
+  // sets keys.pair, whose numbering is this allocator's.
+  void recount(DonationKeys& keys, std::uint32_t pool_index, Minor grant);
+
  private:
   // The stateless step for in[begin, begin + n).
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
@@ -202,6 +216,9 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
     }
     if (grant > 0) commit(p, k, grant, seq);
     granted_here += grant;
+    // The live path's explain keeps every limit's headroom; batch sinks skip it.
+    if constexpr (requires { sink.headrooms(p, headroom, limit_of, count); })
+      sink.headrooms(p, headroom, limit_of, count);
     sink.row(seq, p, base, grant, limit);
   }
   return true;

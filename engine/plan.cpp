@@ -52,6 +52,15 @@ Plan::Plan(const Campaign& campaign, const Catalog& catalog) : campaign_(&campai
   refresh(catalog);
 }
 
+void Plan::top_up(std::uint32_t pool_index, Minor amount) {
+  pools_[pool_index].budget += amount;
+  pools_[pool_index].topped_up += amount;
+}
+
+void Plan::freeze_project(std::uint32_t project) {
+  for (CompiledPool& pool : pools_) pool.project_ok[project] = 0;
+}
+
 void Plan::refresh(const Catalog& catalog) {
   const std::uint32_t projects = catalog.projects.size();
   const std::uint32_t channels = catalog.channels.size();

@@ -36,7 +36,8 @@ struct CompiledPool {
   std::uint32_t rules_index = 0;  // position in the rules file
   const PoolRules* rules = nullptr;
   bool stack = true;
-  Minor budget = 0;
+  Minor budget = 0;                                 // with top-ups
+  Minor topped_up = 0;                              // added by Plan::top_up, unlocked at once
   const std::vector<Release>* releases = nullptr;  // null: the whole budget is unlocked
   const Rate* rate = nullptr;
   std::vector<const Condition*> donation_conditions;  // those that vary per donation
@@ -44,7 +45,7 @@ struct CompiledPool {
   std::vector<std::uint8_t> channel_ok;               // by channel index
   std::vector<CompiledCap> caps;                      // in limit order
 
-  Minor unlocked(Micros t) const { return releases ? unlocked_at(*releases, t) : budget; }
+  Minor unlocked(Micros t) const { return releases ? unlocked_at(*releases, t) + topped_up : budget; }
 };
 
 class Plan {
@@ -55,6 +56,12 @@ class Plan {
   // Extends the per-project and per-channel tables to names the catalog
   // gained since the last call (the live path interns names as they come).
   void refresh(const Catalog& catalog);
+
+  // The live path's changes: a sponsor adds money to a pool (the caller checks
+  // that the budget still fits int64), and a project stops being eligible
+  // anywhere (call after refresh has seen it).
+  void top_up(std::uint32_t pool_index, Minor amount);
+  void freeze_project(std::uint32_t project);
 
   const Campaign& campaign() const { return *campaign_; }
   const std::vector<CompiledPool>& pools() const { return pools_; }  // in try order

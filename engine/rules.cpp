@@ -66,14 +66,20 @@ PoolRules parse_pool(const RuleNode& node, const Campaign& campaign, std::set<st
   if (!node.has("match")) node.fail("a pool needs \"match\"");
   parse_rate(node.child("match"), context, pool);
   for (const ConditionEntry& e : condition_policies())
-    if (!e.inside_eligible && node.has(e.key)) pool.conditions.push_back(e.parse(node.child(e.key), context));
+    if (!e.inside_eligible && node.has(e.key)) {
+      pool.conditions.push_back(e.parse(node.child(e.key), context));
+      pool.condition_keys.push_back(e.key);
+    }
   if (node.has("eligible")) {
     RuleNode eligible = node.child("eligible");
     eligible.expect_object();
     for (const auto& item : eligible.json().items())
       if (!find_condition(item.key(), true)) eligible.fail_unknown_key(item.key());
     for (const ConditionEntry& e : condition_policies())
-      if (e.inside_eligible && eligible.has(e.key)) pool.conditions.push_back(e.parse(eligible.child(e.key), context));
+      if (e.inside_eligible && eligible.has(e.key)) {
+        pool.conditions.push_back(e.parse(eligible.child(e.key), context));
+        pool.condition_keys.push_back(e.key);
+      }
   }
   if (node.has("releases")) pool.releases = parse_releases(node.child("releases"), context, pool.budget);
   if (node.has("caps")) parse_caps(node.child("caps"), context, pool);

@@ -25,6 +25,7 @@ struct PoolRules {
   bool stack = true;
   std::unique_ptr<Rate> rate;
   std::vector<std::unique_ptr<Condition>> conditions;
+  std::vector<std::string_view> condition_keys;  // the rules key of each condition, for explanations
   // Caps in the contract's limit order, each with its registry name.
   struct Cap {
     std::string_view name;

@@ -8,12 +8,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/csv_reader.hpp"
 #include "engine/csv_writer.hpp"
 #include "engine/events.hpp"
 #include "engine/ingest.hpp"
-#include "engine/lifecycle.hpp"
-#include "engine/lifecycle_report.hpp"
+#include "engine/lifecycle_run.hpp"
 #include "engine/rules.hpp"
 #include "unit/test_support.hpp"
 
@@ -90,23 +91,25 @@ TEST(LifecycleEquivalence, ReserveThenConfirmGrantsWhatSimulateGrants) {
   ASSERT_GT(cases.size(), 50u) << "the shared conformance cases were not found";
   for (const fs::path& dir : cases) {
     SCOPED_TRACE(dir.filename().string());
-    Campaign campaign = parse_campaign(slurp(dir / "rules.json"), "rules.json");
-    Catalog catalog;
-    if (fs::exists(dir / "projects.csv")) read_projects(slurp(dir / "projects.csv"), "projects.csv", catalog);
-    const std::string events_text = reserve_confirm_events(slurp(dir / "donations.csv"));
-    EventStream events = read_events(events_text, "events.csv", campaign.minor_units, catalog);
-    Plan plan(campaign, catalog);
-    Lifecycle lifecycle(plan, catalog);
-    std::string ledger(kEventLedgerHeader);
-    std::vector<Effect> effects;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      effects.clear();
-      ASSERT_TRUE(lifecycle.apply(events, i, effects));
-      for (const Effect& e : effects) append_event_row(ledger, e, events, plan);
+    Options options;
+    options.rules_json = slurp(dir / "rules.json");
+    Campaign campaign = parse_campaign(options.rules_json, "rules.json");
+    Catalog names;
+    if (fs::exists(dir / "projects.csv")) {
+      options.projects_csv = slurp(dir / "projects.csv");
+      read_projects(options.projects_csv, "projects.csv", names);
     }
+    const std::string events_text = reserve_confirm_events(slurp(dir / "donations.csv"));
+    EventStream events = read_events(events_text, "events.csv", campaign.minor_units, names);
+    std::string ledger(kEventLedgerHeader);
+    const LifecycleRun run = run_lifecycle(options, events, names, ledger, [] {});
     EXPECT_EQ(reserve_rows_as_ledger(ledger), slurp(dir / "ledger.csv"));
+    // A repeated donation id is granted nothing by simulate; here its reserve is
+    // refused as a duplicate and its confirm as not held.
+    const auto expected = nlohmann::json::parse(slurp(dir / "summary.json"));
+    EXPECT_EQ(run.rejected, 2 * expected["duplicates"].get<std::uint64_t>());
     // Every reserve was confirmed at once: nothing is held or released.
-    for (const auto& t : lifecycle.totals()) {
+    for (const PoolTotals& t : run.pools) {
       EXPECT_EQ(t.held, 0);
       EXPECT_EQ(t.released, 0);
     }
