@@ -84,9 +84,10 @@ Result<std::unique_ptr<Engine>> Engine::open(Options options) {
     // The rules and projects a data directory was written under are part of its identity.
     const std::uint64_t identity = splitmix64(fnv1a64(options.rules_json) ^ splitmix64(fnv1a64(options.projects_csv)));
     std::string error;
+    Code code = Code::ok;
     impl->dir = durable::DataDir::open(options.data_dir, identity, options.fsync, options.fsync_interval,
-                                       *impl->live, impl->recovery, error);
-    if (!impl->dir) return {Code::corrupt, error};
+                                       *impl->live, impl->recovery, code, error);
+    if (!impl->dir) return {code, error};
   }
   impl->live->set_expiry_listener(options.on_expire);
   impl->options = std::move(options);
@@ -188,6 +189,7 @@ std::string_view code_name(Code code) {
     case Code::too_large: return "too_large";
     case Code::io_error: return "io_error";
     case Code::corrupt: return "corrupt";
+    case Code::in_use: return "in_use";
     case Code::rules_error: return "rules_error";
   }
   return "";

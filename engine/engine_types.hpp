@@ -27,8 +27,10 @@ enum class Code : std::uint8_t {
   project_frozen,    // reserve or quote for a project frozen by freeze()
   stale_time,        // a time further behind the engine's clock than Options::max_time_lag
   too_large,         // a match, a total or a budget that does not fit int64 minor units
-  io_error,          // the journal could not be written; the engine refuses all changes until reopened
+  io_error,          // the journal could not be written (the engine refuses all changes until
+                     // reopened), or open: the data directory cannot be created or read
   corrupt,           // open: a journal or snapshot damaged before its last record, or from other rules
+  in_use,            // open: another engine (in this or another process) has the data directory open
   rules_error,       // open: the rules or projects file is invalid
 };
 std::string_view code_name(Code code);

@@ -1,6 +1,7 @@
 #include "engine/durable/data_dir.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -114,16 +115,23 @@ Result<Done> replay(LiveEngine& live, const Record& r) {
   return {Code::corrupt, "unknown record"};
 }
 
+DataDir::~DataDir() {
+  journal_.reset();  // written and synced before the lock goes
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
 std::string DataDir::file(const char* kind, std::uint64_t generation) const {
   return (fs::path(path_) / (std::string(kind) + "-" + std::to_string(generation))).string();
 }
 
 std::unique_ptr<DataDir> DataDir::open(const std::string& path, std::uint64_t identity, FsyncPolicy policy,
                                        std::chrono::milliseconds interval, LiveEngine& live, Recovery& recovery,
-                                       std::string& error) {
+                                       Code& code, std::string& error) {
+  code = Code::corrupt;
   std::error_code ec;
   fs::create_directories(path, ec);
   if (ec || !fs::is_directory(path)) {
+    code = Code::io_error;
     error = path + ": cannot use as a data directory: " + (ec ? ec.message() : "not a directory");
     return nullptr;
   }
@@ -131,11 +139,23 @@ std::unique_ptr<DataDir> DataDir::open(const std::string& path, std::uint64_t id
   for (const auto& entry : fs::directory_iterator(path, ec))
     if (auto g = generation_of(entry.path().filename().string(), "snapshot")) generation = std::max(generation, *g);
   std::unique_ptr<DataDir> dir(new DataDir(path, identity, generation, policy, interval));
+  // One engine per directory; the kernel drops the lock when the process dies.
+  const std::string lock_path = (fs::path(path) / "lock").string();
+  dir->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (dir->lock_fd_ < 0 || ::flock(dir->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    code = dir->lock_fd_ < 0 ? Code::io_error : Code::in_use;
+    error = path + (dir->lock_fd_ < 0 ? ": cannot create the lock file: " + std::string(std::strerror(errno))
+                                      : ": another engine has this data directory open");
+    return nullptr;
+  }
 
   if (generation > 0) {
     const std::string snapshot_path = dir->file("snapshot", generation);
     std::string bytes;
-    if (!read_whole(snapshot_path, bytes, error)) return nullptr;
+    if (!read_whole(snapshot_path, bytes, error)) {
+      code = Code::io_error;
+      return nullptr;
+    }
     if (!LiveSnapshot::decode(bytes, identity, generation, live, error)) {
       error = snapshot_path + ": " + error;
       return nullptr;
@@ -147,7 +167,10 @@ std::unique_ptr<DataDir> DataDir::open(const std::string& path, std::uint64_t id
   std::uint64_t keep = 0;  // bytes of the journal to keep; 0: start a new one
   if (fs::exists(journal_path)) {
     std::string bytes;
-    if (!read_whole(journal_path, bytes, error)) return nullptr;
+    if (!read_whole(journal_path, bytes, error)) {
+      code = Code::io_error;
+      return nullptr;
+    }
     JournalHeader header;
     if (bytes.size() < kJournalHeaderBytes) {
       // Created but its header never reached the disk: nothing was acknowledged from it.
@@ -192,7 +215,10 @@ std::unique_ptr<DataDir> DataDir::open(const std::string& path, std::uint64_t id
     }
   }
   dir->journal_ = Journal::open(journal_path, {identity, generation}, keep, policy, interval, error);
-  if (!dir->journal_) return nullptr;
+  if (!dir->journal_) {
+    code = Code::io_error;
+    return nullptr;
+  }
   dir->records_ = recovery.records_replayed;
   // Files of older generations, and temporaries of an interrupted snapshot, are no longer needed.
   for (const auto& entry : fs::directory_iterator(path, ec)) {

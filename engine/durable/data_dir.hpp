@@ -22,9 +22,14 @@ class DataDir {
   // Recovers `live` (freshly opened on the directory's rules) from `path`,
   // creating the directory if needed. Null with `error` when it is damaged
   // before its last record, written under other rules, or cannot be used.
+  // Another engine holding the directory (a lock on DIR/lock) is Code::in_use.
   static std::unique_ptr<DataDir> open(const std::string& path, std::uint64_t identity, FsyncPolicy policy,
                                        std::chrono::milliseconds interval, LiveEngine& live, Recovery& recovery,
-                                       std::string& error);
+                                       Code& code, std::string& error);
+
+  ~DataDir();
+  DataDir(const DataDir&) = delete;
+  DataDir& operator=(const DataDir&) = delete;
 
   std::shared_ptr<Journal> journal() const { return journal_; }
   // Counts one more journaled record; true when `every` (> 0) have gone in since the last snapshot.
@@ -44,6 +49,7 @@ class DataDir {
   std::chrono::milliseconds interval_;
   std::shared_ptr<Journal> journal_;
   std::uint64_t records_ = 0;
+  int lock_fd_ = -1;
 };
 
 }  // namespace matchfund::durable

@@ -112,7 +112,7 @@ TEST_F(EngineDurability, ASnapshotAndTheJournalAfterItGiveTheSameState) {
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(dir_)) files.push_back(entry.path().filename().string());
   std::sort(files.begin(), files.end());
-  EXPECT_EQ(files, (std::vector<std::string>{"journal-1", "snapshot-1"}));
+  EXPECT_EQ(files, (std::vector<std::string>{"journal-1", "lock", "snapshot-1"}));
   // The cap counters are rebuilt: of ann's donations only "e" (1.00) is still held, the rest released.
   auto quoted = e->quote({"q", "ann", "school", "", 3000, kT0 + 17 * kMinute});
   ASSERT_TRUE(quoted.ok());
@@ -181,4 +181,21 @@ TEST_F(EngineDurability, ADataDirectoryBelongsToItsRules) {
   auto opened = Engine::open(other);
   EXPECT_EQ(opened.code(), Code::corrupt);
   EXPECT_NE(opened.message().find("other rules"), std::string::npos) << opened.message();
+}
+
+TEST_F(EngineDurability, OneEngineAtATimePerDirectory) {
+  auto first = open(options());
+  auto second = Engine::open(options());
+  EXPECT_EQ(second.code(), Code::in_use);
+  EXPECT_NE(second.message().find("another engine"), std::string::npos);
+  first.reset();
+  EXPECT_TRUE(Engine::open(options()).ok());
+}
+
+TEST_F(EngineDurability, ADataDirectoryThatIsAFileIsAnIoError) {
+  const std::string file = dir_ + "/plain-file";
+  std::ofstream(file) << "x";
+  Options o = options();
+  o.data_dir = file;
+  EXPECT_EQ(Engine::open(o).code(), Code::io_error);
 }
