@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The peak-day benchmark: generates the 99 Giving Day 2017 workload at scale 1
 # (cached), runs the suite with several repetitions, the Redis + Lua baseline
-# (bench/baselines/redis_lua/run.sh), measures peak memory of a whole
+# (bench/baselines/redis_lua/run.sh), the live path (bench/engine_bench),
+# settlement, measures peak memory of a whole
 # `simulate`, and writes docs/performance.md from what it measured.
 # Usage: bench/peak_day.sh [SCALE] [REPETITIONS]   (defaults: 1 and 5)
 set -euo pipefail
@@ -29,6 +30,10 @@ echo "the Redis + Lua baseline (one EVALSHA per donation, unpipelined and pipeli
 rm -f "$results/redis.jsonl"  # the report shows it only when measured in this run
 MATCHFUND_DATASET=$data bench/baselines/redis_lua/run.sh "$results/redis.jsonl" > /dev/null ||
   echo "the Redis + Lua baseline failed: the report leaves it out"
+
+echo "the live path: reserve + confirm through the embedding API, 1 to 8 threads, each fsync policy"
+MATCHFUND_BENCH_DIR=build build/bench/engine_bench --benchmark_repetitions=3 --benchmark_format=json \
+  --benchmark_out="$results/engine.json" --benchmark_out_format=json > /dev/null
 
 echo "settlement at Gitcoin scale"
 build/bench/settlement_bench --benchmark_repetitions="$reps" --benchmark_format=json \

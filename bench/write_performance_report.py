@@ -127,6 +127,7 @@ def main():
                  else ": **the same rules computed in the driver disagree**."))
     print(f"- peak memory of one `matchfund simulate` on this stream: **{rss_kb / 1024:.0f} MiB**"
           f" (maximum resident set size), wall time {elapsed}.\n")
+    live_path_section(results, redis)
     settlement_path = os.path.join(results, "settlement.json")
     if os.path.exists(settlement_path):
         sm = medians(json.load(open(settlement_path)))
@@ -147,6 +148,37 @@ def main():
         print("```")
         print(calibration)
         print("```\n")
+
+
+def live_path_section(results, redis):
+    """reserve + confirm through the embedding API (bench/engine_bench), medians of its repetitions."""
+    path = os.path.join(results, "engine.json")
+    if not os.path.exists(path):
+        return
+    runs = {}
+    for b in json.load(open(path))["benchmarks"]:
+        if b.get("aggregate_name") == "median":
+            runs[b["run_name"]] = b
+    if not runs:
+        return
+    print("## The live path: reserve + confirm\n")
+    print("`bench/engine_bench`: each client thread makes reserve + confirm pairs through `matchfund::Engine`")
+    print("(one 1:1 pool with a per-donor daily and a per-project cap), on a data directory on this machine's")
+    print("disk (ext4) unless in memory. Latency is one pair (both calls); medians of 3 repetitions.\n")
+    print("| mode | threads | pairs/s | p50 | p99 | p99.9 |")
+    print("|---|---|---|---|---|---|")
+    for name in sorted(runs, key=lambda n: [int(x) for x in re.findall(r":(\d+)", n)]):
+        b = runs[name]
+        threads = re.search(r"threads:(\d+)", name).group(1)
+        print(f"| {b.get('label', '')} | {threads} | {human(rate(b))} | {b['p50_us']:.1f} µs |"
+              f" {b['p99_us']:.1f} µs | {b['p999_us']:.1f} µs |")
+    print()
+    if "unpipelined" in redis:
+        u = redis["unpipelined"]
+        print(f"The Redis + Lua baseline of this run, one client, one `EVALSHA` per donation and no persistence,"
+              f" handles {human(u['per_second'])} donations/s unpipelined"
+              + (f" and {human(redis['pipelined']['per_second'])}/s pipelined" if "pipelined" in redis else "")
+              + " (one call per donation; a reserve + confirm pair is two calls in the engine).\n")
 
 
 def append_notes():
