@@ -191,13 +191,17 @@ std::unique_ptr<DataDir> DataDir::open(const std::string& path, std::uint64_t id
         const std::string_view rest = std::string_view(bytes).substr(at);
         Framed f = read_record(rest);
         if (f.status != Framed::Status::ok) {
-          if (rest.size() > kMaxTornTail || !nothing_good_after(rest)) {
+          // The zeros of the preallocated end of the file are not damage.
+          std::string_view damaged = rest;
+          while (!damaged.empty() && damaged.back() == 0) damaged.remove_suffix(1);
+          if (damaged.empty()) break;
+          if (damaged.size() > kMaxTornTail || !nothing_good_after(damaged)) {
             error = journal_path + ": record " + std::to_string(recovery.records_replayed + 1) + " at byte " +
                     std::to_string(at) + " is damaged and good records follow it; refusing to guess";
             return nullptr;
           }
-          recovery.torn_bytes = rest.size();
-          recovery.note = journal_path + ": cut a damaged or partial tail of " + std::to_string(rest.size()) +
+          recovery.torn_bytes = damaged.size();
+          recovery.note = journal_path + ": cut a damaged or partial tail of " + std::to_string(damaged.size()) +
                           " bytes at byte " + std::to_string(at);
           break;
         }

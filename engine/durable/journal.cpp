@@ -1,8 +1,10 @@
 #include "engine/durable/journal.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -13,18 +15,8 @@ namespace matchfund::durable {
 namespace {
 
 constexpr char kMagic[8] = {'M', 'F', 'J', 'O', 'U', 'R', 'N', '1'};
-
-int write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return 0;
-}
+constexpr std::uint64_t kFirstStep = 1 << 20;
+constexpr std::uint64_t kLargestStep = 64 << 20;
 
 }  // namespace
 
@@ -47,7 +39,7 @@ bool decode_journal_header(std::string_view bytes, JournalHeader& h) {
 
 std::unique_ptr<Journal> Journal::open(const std::string& path, const JournalHeader& header, std::uint64_t size,
                                        FsyncPolicy policy, std::chrono::milliseconds interval, std::string& error) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     error = path + ": cannot open the journal: " + std::strerror(errno);
     return nullptr;
@@ -55,24 +47,30 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, const JournalHea
   int e = 0;
   if (size == 0) {
     // A new journal: the header goes in and down before any record.
-    if (::ftruncate(fd, 0) != 0) e = errno;
-    if (!e) e = write_all(fd, encode_journal_header(header));
-    if (!e && ::fdatasync(fd) != 0) e = errno;
-    size = kJournalHeaderBytes;
+    const std::string head = encode_journal_header(header);
+    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, head.data(), head.size(), 0) != static_cast<ssize_t>(head.size()) ||
+        ::fdatasync(fd) != 0)
+      e = errno ? errno : EIO;
+    size = head.size();
   } else if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
     e = errno;
   }
-  if (!e && ::lseek(fd, static_cast<off_t>(size), SEEK_SET) < 0) e = errno;
+  std::unique_ptr<Journal> journal;
+  if (!e) {
+    journal.reset(new Journal(fd, size, policy, interval));
+    std::lock_guard lock(journal->m_);
+    if (!journal->reserve(kFirstStep)) e = journal->errno_;
+  }
   if (e) {
     error = path + ": cannot prepare the journal: " + std::strerror(e);
-    ::close(fd);
+    if (!journal) ::close(fd);
     return nullptr;
   }
-  return std::unique_ptr<Journal>(new Journal(fd, size, policy, interval));
+  return journal;
 }
 
 Journal::Journal(int fd, std::uint64_t size, FsyncPolicy policy, std::chrono::milliseconds interval)
-    : fd_(fd), policy_(policy), interval_(interval), appended_(size), written_(size), synced_(size) {
+    : fd_(fd), policy_(policy), interval_(interval), appended_(size), synced_(size) {
   if (policy_ == FsyncPolicy::interval) syncer_ = std::thread([this] { sync_periodically(); });
 }
 
@@ -83,54 +81,66 @@ Journal::~Journal() {
   }
   cv_.notify_all();
   if (syncer_.joinable()) syncer_.join();
-  if (policy_ == FsyncPolicy::off) {
-    std::unique_lock lock(m_);
-    while (leading_) cv_.wait(lock);
-    if (!errno_ && !queued_.empty()) lead(lock, false);
-  } else {
-    sync_all();
-  }
+  if (policy_ != FsyncPolicy::off) sync_all();
+  if (map_) ::munmap(map_, capacity_);
+  // The preallocated zeros go; a crash before this leaves them, and reading stops at them.
+  if (!errno_ && ::ftruncate(fd_, static_cast<off_t>(appended_)) == 0 && policy_ != FsyncPolicy::off) ::fdatasync(fd_);
   ::close(fd_);
+}
+
+bool Journal::reserve(std::uint64_t bytes) {
+  if (appended_ + bytes <= capacity_) return true;
+  const std::uint64_t step = std::clamp<std::uint64_t>(capacity_, kFirstStep, kLargestStep);
+  const std::uint64_t capacity = std::max(appended_ + bytes, capacity_ + step);
+  // Allocated blocks, so that a full disk is an error here and never a SIGBUS on a store.
+  const int e = ::posix_fallocate(fd_, 0, static_cast<off_t>(capacity));
+  if (e != 0) {
+    errno_ = e;
+    return false;
+  }
+  void* map = map_ ? ::mremap(map_, capacity_, capacity, MREMAP_MAYMOVE)
+                   : ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  if (map == MAP_FAILED) {
+    errno_ = errno;
+    return false;
+  }
+  map_ = static_cast<char*>(map);
+  capacity_ = capacity;
+  return true;
 }
 
 std::uint64_t Journal::append(const Record& r) {
   std::lock_guard lock(m_);
-  const std::size_t before = queued_.size();
-  append_record(queued_, r);
-  appended_ += queued_.size() - before;
+  if (errno_) return 0;
+  scratch_.clear();
+  append_record(scratch_, r);
+  if (!reserve(scratch_.size())) return 0;
+  std::memcpy(map_ + appended_, scratch_.data(), scratch_.size());
+  appended_ += scratch_.size();
   return appended_;
 }
 
-void Journal::lead(std::unique_lock<std::mutex>& lock, bool sync) {
+void Journal::lead(std::unique_lock<std::mutex>& lock) {
   leading_ = true;
-  writing_.swap(queued_);
   const std::uint64_t target = appended_;
   lock.unlock();
-  int e = write_all(fd_, writing_);
-  if (!e && sync && ::fdatasync(fd_) != 0) e = errno;
-  writing_.clear();
+  const int e = ::fdatasync(fd_) != 0 ? errno : 0;  // also writes back the mapping's dirty pages (Linux)
   lock.lock();
   leading_ = false;
-  if (e) {
-    errno_ = e;
-  } else {
-    written_ = target;
-    if (sync) synced_ = target;
-  }
+  if (e) errno_ = e;
+  else synced_ = std::max(synced_, target);
   cv_.notify_all();
 }
 
 bool Journal::wait(std::uint64_t end) {
-  const bool sync = policy_ == FsyncPolicy::every_call;
   std::unique_lock lock(m_);
+  if (errno_ || end == 0) return false;
+  if (policy_ != FsyncPolicy::every_call) return true;  // in the page cache since append
   for (;;) {
     if (errno_) return false;
-    if ((sync ? synced_ : written_) >= end) return true;
-    if (leading_) {
-      cv_.wait(lock);
-      continue;
-    }
-    lead(lock, sync);
+    if (synced_ >= end) return true;
+    if (leading_) cv_.wait(lock);
+    else lead(lock);
   }
 }
 
@@ -139,11 +149,8 @@ bool Journal::sync_all() {
   for (;;) {
     if (errno_) return false;
     if (synced_ >= appended_) return true;
-    if (leading_) {
-      cv_.wait(lock);
-      continue;
-    }
-    lead(lock, true);
+    if (leading_) cv_.wait(lock);
+    else lead(lock);
   }
 }
 
@@ -151,14 +158,7 @@ void Journal::sync_periodically() {
   std::unique_lock lock(m_);
   while (!stop_) {
     cv_.wait_for(lock, interval_, [this] { return stop_; });
-    if (stop_ || errno_ || synced_ >= written_) continue;
-    const std::uint64_t target = written_;
-    lock.unlock();
-    const int e = ::fdatasync(fd_) != 0 ? errno : 0;
-    lock.lock();
-    if (e) errno_ = e;
-    else synced_ = std::max(synced_, target);
-    cv_.notify_all();
+    if (!stop_ && !errno_ && !leading_ && synced_ < appended_) lead(lock);
   }
 }
 

@@ -1,12 +1,18 @@
-// The append-only journal with group commit. Records are queued under the
-// engine's lock (so the file order is the order changes were applied) and
-// written outside it: the first caller to wait becomes the leader and writes
-// (and, under FsyncPolicy::every_call, fdatasyncs) everything queued so far,
-// so concurrent callers share one write and one sync.
+// The append-only journal. Records are copied into a shared memory mapping of
+// the journal file under the engine's lock, so each is in the kernel's page
+// cache (and survives the process being killed) before the call that made it
+// returns, without a system call per record. fdatasync makes them survive a
+// power loss too: under FsyncPolicy::every_call the first caller to wait leads
+// one fdatasync for everything appended so far while the others wait for it
+// (group commit); under FsyncPolicy::interval a background thread syncs every
+// interval. The file grows in preallocated steps; the zeros after the last
+// record mark its end.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,24 +35,28 @@ bool decode_journal_header(std::string_view bytes, JournalHeader& h);
 class Journal {
  public:
   // Opens `path` for appending at `size` (cutting anything after), creating it
-  // with `header` when it does not exist. Returns null and sets `error`.
+  // with `header` when `size` is 0. Returns null and sets `error`.
   static std::unique_ptr<Journal> open(const std::string& path, const JournalHeader& header, std::uint64_t size,
                                        FsyncPolicy policy, std::chrono::milliseconds interval, std::string& error);
-  ~Journal();  // writes what is queued, syncs unless the policy is off
+  ~Journal();  // syncs unless the policy is off, and cuts the preallocated tail
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
 
-  // Queues a record; returns the position its end will have in the file.
+  // Appends a record; returns the position of its end in the file, or 0 when
+  // the journal failed (the file could not grow).
   std::uint64_t append(const Record& r);
   // Returns once the record ending at `end` is durable under the policy; false
   // when the journal failed (every later change must then be refused).
   bool wait(std::uint64_t end);
-  // Writes everything queued and fdatasyncs, whatever the policy.
+  // Makes everything appended durable, whatever the policy.
   bool sync_all();
   std::string error() const;
 
  private:
   Journal(int fd, std::uint64_t size, FsyncPolicy policy, std::chrono::milliseconds interval);
-  // Writes (and syncs when `sync`) everything queued, as the leader. Called and returns with m_ held.
-  void lead(std::unique_lock<std::mutex>& lock, bool sync);
+  bool reserve(std::uint64_t bytes);  // with m_ held
+  // Syncs everything appended so far as the leader. Called and returns with m_ held.
+  void lead(std::unique_lock<std::mutex>& lock);
   void sync_periodically();
 
   int fd_;
@@ -54,8 +64,10 @@ class Journal {
   std::chrono::milliseconds interval_;
   mutable std::mutex m_;
   std::condition_variable cv_;
-  std::string queued_, writing_;
-  std::uint64_t appended_, written_, synced_;
+  char* map_ = nullptr;
+  std::uint64_t capacity_ = 0;  // bytes of the file mapped and allocated
+  std::uint64_t appended_, synced_;
+  std::string scratch_;
   bool leading_ = false;
   int errno_ = 0;
   bool stop_ = false;

@@ -152,7 +152,6 @@ TEST_F(EngineDurability, ATornTailIsReportedAndCut) {
     EXPECT_EQ(e->recovery().torn_bytes, 6u);
     EXPECT_NE(e->recovery().note.find("at byte " + std::to_string(size)), std::string::npos) << e->recovery().note;
     EXPECT_EQ(state(*e), before);
-    EXPECT_EQ(fs::file_size(journal_path()), size);
     ASSERT_TRUE(e->reserve({"f", "bob", "school", "", 100, kT0 + 20 * kMinute}).ok());
   }
   auto e = open(options());
