@@ -26,8 +26,8 @@ struct Engine::Impl {
   std::string failure;
 
   // Applies a change under the lock, journals it if it was accepted, and
-  // returns once the journal holds it durably (outside the lock, so that
-  // concurrent callers share a write and a sync).
+  // returns once the journal holds it as durably as the policy asks (a sync
+  // is waited for outside the lock, so that concurrent callers share one).
   template <class T, class Apply>
   Result<T> change(const Record& record, Apply apply) {
     std::optional<Result<T>> result;
@@ -40,13 +40,15 @@ struct Engine::Impl {
       if (!result->ok() || !dir) return std::move(*result);
       journal = dir->journal();
       end = journal->append(record);
+      if (end == 0) return fail<T>("the journal could not grow: " + journal->error());
       if (dir->snapshot_due(options.snapshot_every)) {
         std::string error;
         if (!dir->snapshot(*live, error)) return fail<T>(error);
         return std::move(*result);  // the snapshot synced the journal first
       }
     }
-    if (!journal->wait(end)) {
+    // Under the other policies the record is in the page cache already.
+    if (options.fsync == FsyncPolicy::every_call && !journal->wait(end)) {
       std::lock_guard lock(mu);
       return fail<T>("the journal could not be written: " + journal->error());
     }

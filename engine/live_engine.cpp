@@ -55,7 +55,7 @@ Result<Done> LiveEngine::check_donation(const Donation& d) const {
     if (!ok.ok()) return ok;
   }
   if (d.amount <= 0) return {Code::invalid_argument, "the amount must be greater than 0"};
-  if (auto p = catalog_->projects.find(d.project); p && frozen_[*p])
+  if (auto p = frozen_count_ ? catalog_->projects.find(d.project) : std::nullopt; p && frozen_[*p])
     return {Code::project_frozen, "project " + matchfund::quote(d.project) + " is frozen: it gets no further matches"};
   return check_time(d.time);
 }
@@ -299,6 +299,7 @@ Result<Done> LiveEngine::top_up(std::string_view pool_id, Minor amount) {
 Result<std::vector<Settlement>> LiveEngine::freeze(std::string_view project, bool claw_back) {
   if (Result<Done> ok = check_name("the project id", project, limits_.max_name_bytes); !ok.ok()) return {ok.code(), ok.message()};
   const std::uint32_t p = intern(Donation{"-", "-", project, "", 1, 0}).project;
+  frozen_count_ += 1 - frozen_[p];
   frozen_[p] = 1;
   plan_.freeze_project(p);
   std::vector<Settlement> released;

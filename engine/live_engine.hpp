@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -109,7 +110,7 @@ class LiveEngine {
   Micros clock_ = 0;
   std::uint64_t next_seq_ = 0;
   Interner ids_;
-  std::vector<Reservation> reservations_;  // by id index
+  std::deque<Reservation> reservations_;  // by id index; a deque never moves them as it grows
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> deadlines_;
   struct PoolSums {
     Minor held = 0, confirmed = 0, released = 0;
@@ -117,6 +118,7 @@ class LiveEngine {
   std::vector<PoolSums> pool_sums_;  // plan order
   std::vector<MatchTotals> by_project_, by_donor_;
   std::vector<std::uint8_t> frozen_;  // by project index
+  std::uint32_t frozen_count_ = 0;
   std::vector<Allocator::PoolMarks> marks_;  // scratch for undo
 };
 

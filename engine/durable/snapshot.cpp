@@ -147,6 +147,7 @@ bool LiveSnapshot::decode(std::string_view bytes, std::uint64_t identity, std::u
   for (std::uint32_t i = 0; i < frozen && !in.failed(); ++i) {
     const std::uint32_t p = in.u32();
     if (p >= catalog.projects.size()) return bad("frozen project");
+    e.frozen_count_ += 1 - e.frozen_[p];
     e.frozen_[p] = 1;
     e.plan_.freeze_project(p);
   }
