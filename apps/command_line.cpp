@@ -55,13 +55,13 @@ po::options_description options_with_help(const std::string& usage) {
 
 Campaign load_campaign(const po::variables_map& values) {
   const std::string path = value(values, "rules");
-  return parse_campaign(read_file(path), path);
+  return parse_campaign(read_rules_file(path), path);
 }
 
 void load_projects(const po::variables_map& values, Catalog& catalog) {
   if (!values.count("projects")) return;
   const std::string path = value(values, "projects");
-  read_projects(read_file(path), path, catalog);
+  read_projects(read_csv_file(path), path, catalog);
 }
 
 void publish_all(std::initializer_list<AtomicOutput*> outputs) {

@@ -37,18 +37,18 @@ int lifecycle_command(const std::vector<std::string>& args) {
   // that their errors carry their own exit status, then handed to the engine.
   Options engine_options;
   engine_options.rules_label = cli::value(v, "rules");
-  engine_options.rules_json = read_file(engine_options.rules_label);
+  engine_options.rules_json = read_rules_file(engine_options.rules_label);
   const Campaign campaign = parse_campaign(engine_options.rules_json, engine_options.rules_label);
   Catalog names;
   if (v.count("projects")) {
     engine_options.projects_label = cli::value(v, "projects");
-    engine_options.projects_csv = read_file(engine_options.projects_label);
+    engine_options.projects_csv = read_csv_file(engine_options.projects_label);
     read_projects(engine_options.projects_csv, engine_options.projects_label, names);
   }
   const std::string events_path = cli::value(v, "events");
   EventStream events;
   {
-    std::string text = read_file(events_path);
+    std::string text = read_csv_file(events_path);
     events = read_events(text, events_path, campaign.minor_units, names);
   }
 

@@ -5,6 +5,7 @@
 
 #include "apps/commands.hpp"
 #include "engine/error.hpp"
+#include "engine/limits.hpp"
 
 namespace {
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   try {
+    matchfund::set_input_limits(matchfund::limits_from_environment(matchfund::input_limits()));
     if (command == "simulate") return matchfund::simulate_command(args);
     if (command == "lifecycle") return matchfund::lifecycle_command(args);
     if (command == "settle") return matchfund::settle_command(args);

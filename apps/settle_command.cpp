@@ -57,11 +57,11 @@ int settle_command(const std::vector<std::string>& args) {
   const ColumnMap map = column_map(v.count("map") ? v["map"].as<std::vector<std::string>>() : std::vector<std::string>{});
 
   const std::string rules_path = cli::value(v, "rules");
-  SettlementRules rules = parse_settlement_rules(read_file(rules_path), rules_path);
+  SettlementRules rules = parse_settlement_rules(read_rules_file(rules_path), rules_path);
   const std::string contributions_path = cli::value(v, "contributions");
   Contributions contributions;
   {
-    std::string text = read_file(contributions_path);
+    std::string text = read_csv_file(contributions_path);
     contributions = read_contributions(text, contributions_path, map);
   }
   std::vector<PoolResult> results;

@@ -37,7 +37,7 @@ int simulate_command(const std::vector<std::string>& args) {
   const std::string donations_path = cli::value(v, "donations");
   DonationStream stream;
   {
-    std::string text = read_file(donations_path);
+    std::string text = read_csv_file(donations_path);
     stream = read_donations(text, donations_path, campaign.minor_units, catalog);
   }
 

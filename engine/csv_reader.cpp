@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "engine/error.hpp"
+#include "engine/limits.hpp"
 #include "engine/text.hpp"
 
 namespace matchfund {
@@ -41,7 +42,8 @@ std::size_t find_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
-CsvReader::CsvReader(std::string_view text, std::string label) : text_(text), label_(std::move(label)) {
+CsvReader::CsvReader(std::string_view text, std::string label)
+    : text_(text), label_(std::move(label)), max_record_bytes_(input_limits().max_line_bytes) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
 
@@ -135,6 +137,9 @@ bool CsvReader::next() {
     ++physical_line_;
     break;
   }
+  if (pos_ - record_start > max_record_bytes_)
+    fail_line(record_line_, "the record is longer than the limit of " + std::to_string(max_record_bytes_) +
+                                " bytes (max_line_bytes, docs/reliability.md)");
   if (find_invalid_utf8(text_.substr(record_start, pos_ - record_start)) != std::string_view::npos)
     fail_line(record_line_, "bytes that are not valid UTF-8");
   fields_.clear();
@@ -164,6 +169,14 @@ int CsvHeader::column(std::string_view name) const {
 void CsvHeader::require(const CsvReader& reader, std::string_view name) const {
   if (column(name) < 0)
     reader.fail(reader.line(), name, "the header has no column " + quote(name));
+}
+
+void check_id_length(const CsvReader& reader, std::string_view value, std::string_view column) {
+  const std::size_t limit = input_limits().max_id_bytes;
+  if (value.size() > limit)
+    reader.fail(reader.line(), column,
+                "the value is " + std::to_string(value.size()) + " bytes long, more than the limit of " +
+                    std::to_string(limit) + " bytes (max_id_bytes, docs/reliability.md)");
 }
 
 void check_field_count(const CsvReader& reader, std::size_t expected) {

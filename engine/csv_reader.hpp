@@ -17,7 +17,8 @@ class CsvReader {
 
   // Moves to the next non-empty record; false at the end of the file.
   // Throws an input Error naming the record's first line on a quoting or
-  // line-end fault, or on bytes that are not UTF-8.
+  // line-end fault, on bytes that are not UTF-8, or on a record longer than
+  // input_limits().max_line_bytes.
   bool next();
 
   // Fields of the current record; valid until the next call to next().
@@ -41,6 +42,7 @@ class CsvReader {
   std::size_t pos_ = 0;
   std::size_t physical_line_ = 1;
   std::size_t record_line_ = 0;
+  std::size_t max_record_bytes_;  // input_limits().max_line_bytes
   std::vector<FieldSpan> spans_;
   std::vector<std::string_view> fields_;
   std::string scratch_;  // unescaped copies of quoted fields that held ""
@@ -60,6 +62,10 @@ class CsvHeader {
   std::vector<std::pair<std::string, int>> columns_;  // copies: header views do not outlive the record
   std::size_t width_ = 0;
 };
+
+// Throws an input Error naming the column when an id or name field is longer
+// than input_limits().max_id_bytes.
+void check_id_length(const CsvReader& reader, std::string_view value, std::string_view column);
 
 // Throws an input Error for a record whose field count differs from the header's.
 void check_field_count(const CsvReader& reader, std::size_t expected);

@@ -4,11 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
 #include "engine/error.hpp"
+#include "engine/limits.hpp"
 
 namespace matchfund {
 namespace {
@@ -35,30 +38,81 @@ bool write_all(int fd, const char* data, std::size_t size, int& err) {
 
 }  // namespace
 
-std::string read_file(const std::string& path) {
+namespace {
+
+struct ReadLimits {
+  std::size_t max_bytes = SIZE_MAX;
+  std::size_t max_line_bytes = SIZE_MAX;
+};
+
+[[noreturn]] void fail_too_large(const std::string& path, std::size_t limit) {
+  throw Error(ErrorKind::rules, path + ": the file is larger than the limit of " + std::to_string(limit) +
+                                    " bytes (max_rules_bytes, docs/reliability.md)");
+}
+
+// `line_bytes` is the length of the last, unfinished line of `read`.
+[[noreturn]] void fail_line_too_long(const std::string& path, const std::string& read, std::size_t line_bytes,
+                                     std::size_t limit) {
+  const std::size_t line_start = read.size() - line_bytes;
+  const std::size_t line = 1 + static_cast<std::size_t>(std::count(read.begin(), read.begin() + line_start, '\n'));
+  throw Error(ErrorKind::input, path + ", line " + std::to_string(line) + ": the line is longer than the limit of " +
+                                    std::to_string(limit) + " bytes (max_line_bytes, docs/reliability.md)");
+}
+
+std::string read_limited(const std::string& path, const ReadLimits& limits) {
   int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail_read(path, errno);
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd != STDIN_FILENO) ::close(fd);
+    }
+  } closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    if (fd != STDIN_FILENO) ::close(fd);
-    fail_read(path, EISDIR);
-  }
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) fail_read(path, EISDIR);
   std::string out;
-  if (S_ISREG(st.st_mode)) out.reserve(static_cast<std::size_t>(st.st_size) + 1);
+  if (S_ISREG(st.st_mode)) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    if (size > limits.max_bytes) fail_too_large(path, limits.max_bytes);
+    out.reserve(size + 1);
+  }
+  std::size_t line_bytes = 0;  // of the last line read so far, without its line feed
   char chunk[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, chunk, sizeof chunk);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      if (fd != STDIN_FILENO) ::close(fd);
-      fail_read(path, err);
+      fail_read(path, errno);
     }
     if (n == 0) break;
-    out.append(chunk, static_cast<std::size_t>(n));
+    const auto got = static_cast<std::size_t>(n);
+    if (got > limits.max_bytes - out.size()) fail_too_large(path, limits.max_bytes);
+    out.append(chunk, got);
+    if (limits.max_line_bytes != SIZE_MAX) {
+      // Searching back from the end finds a line feed within one row on a
+      // normal file, so this costs next to nothing per chunk.
+      const void* last = ::memrchr(chunk, '\n', got);
+      line_bytes = last ? got - (static_cast<const char*>(last) - chunk) - 1 : line_bytes + got;
+      if (line_bytes > limits.max_line_bytes) fail_line_too_long(path, out, line_bytes, limits.max_line_bytes);
+    }
   }
-  if (fd != STDIN_FILENO) ::close(fd);
   return out;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) { return read_limited(path, ReadLimits{}); }
+
+std::string read_csv_file(const std::string& path) {
+  ReadLimits limits;
+  limits.max_line_bytes = input_limits().max_line_bytes;
+  return read_limited(path, limits);
+}
+
+std::string read_rules_file(const std::string& path) {
+  ReadLimits limits;
+  limits.max_bytes = input_limits().max_rules_bytes;
+  return read_limited(path, limits);
 }
 
 AtomicOutput::AtomicOutput(std::string path) : path_(std::move(path)) {

@@ -11,6 +11,14 @@ namespace matchfund {
 // (missing, unreadable, a directory, a read that fails midway).
 std::string read_file(const std::string& path);
 
+// read_file with the limits of input_limits() (engine/limits.hpp), checked
+// while reading so that memory stays bounded:
+// - a CSV file: a physical line longer than max_line_bytes is an input Error
+//   naming the file and line, raised once that much of the line is read;
+// - a rules file: more than max_rules_bytes is a rules Error naming the file.
+std::string read_csv_file(const std::string& path);
+std::string read_rules_file(const std::string& path);
+
 // An output that exists under its name only after publish(): it is written to a
 // temporary file beside the target (or, for "-", a temporary file copied to
 // standard output at commit), and the temporary is removed if publish() never

@@ -3,9 +3,22 @@
 #include <exception>
 
 #include "engine/error.hpp"
+#include "engine/limits.hpp"
 #include "engine/text.hpp"
 
 namespace matchfund {
+
+namespace {
+
+// A run knows at most input_limits().max_projects projects.
+void check_project_count(const CsvReader& reader, const Catalog& catalog, std::size_t line) {
+  const std::size_t limit = input_limits().max_projects;
+  if (catalog.projects.size() > limit)
+    reader.fail(line, "project", "more than the limit of " + std::to_string(limit) +
+                                     " distinct projects (max_projects, docs/reliability.md)");
+}
+
+}  // namespace
 
 void read_projects(std::string_view text, const std::string& label, Catalog& catalog) {
   CsvReader reader(text, label);
@@ -21,7 +34,11 @@ void read_projects(std::string_view text, const std::string& label, Catalog& cat
     const auto& f = reader.fields();
     std::string_view id = f[project_col];
     if (id.empty()) reader.fail(reader.line(), "project", "the project id is empty");
+    check_id_length(reader, id, "project");
+    if (category_col >= 0) check_id_length(reader, f[category_col], "category");
+    if (org_col >= 0) check_id_length(reader, f[org_col], "org");
     std::uint32_t p = catalog.project(id);
+    check_project_count(reader, catalog, reader.line());
     if (listed.size() <= p) listed.resize(p + 1, false);
     if (listed[p]) reader.fail(reader.line(), "project", "project " + quote(id) + " is listed twice");
     listed[p] = true;
@@ -45,6 +62,7 @@ DonationColumns DonationColumns::from(const CsvReader& reader, const CsvHeader& 
 std::string_view read_id(const CsvReader& reader, int column) {
   std::string_view id = reader.fields()[column];
   if (id.empty()) reader.fail(reader.line(), "id", "the id is empty");
+  check_id_length(reader, id, "id");
   return id;
 }
 
@@ -64,14 +82,19 @@ DonationBody check_donation_body(const CsvReader& reader, const DonationColumns&
   DonationBody body;
   body.donor = f[columns.donor];
   if (body.donor.empty()) reader.fail(reader.line(), "donor", "the donor id is empty");
+  check_id_length(reader, body.donor, "donor");
   body.project = f[columns.project];
   if (body.project.empty()) reader.fail(reader.line(), "project", "the project id is empty");
+  check_id_length(reader, body.project, "project");
   std::string_view amount_text = f[columns.amount];
   AmountResult amount = parse_amount(amount_text, minor_units);
   if (amount.failure) reader.fail(reader.line(), "amount", describe(*amount.failure, amount_text, minor_units));
   if (amount.value <= 0) reader.fail(reader.line(), "amount", "the amount must be greater than 0");
   body.amount = amount.value;
-  if (columns.channel >= 0) body.channel = f[columns.channel];
+  if (columns.channel >= 0) {
+    body.channel = f[columns.channel];
+    check_id_length(reader, body.channel, "channel");
+  }
   return body;
 }
 
@@ -107,6 +130,7 @@ void keep(std::string_view& field, std::string_view text, std::string& storage) 
 void read_donation_body(const CsvReader& reader, const DonationColumns& columns, int minor_units,
                         Catalog& catalog, DonationFields& out) {
   intern_body(check_donation_body(reader, columns, minor_units), catalog, out);
+  check_project_count(reader, catalog, reader.line());
 }
 
 DonationStream read_donations(std::string_view text, const std::string& label, int minor_units, Catalog& catalog) {
@@ -161,6 +185,7 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
     for (std::size_t k = 0; k < n; ++k) {
       const PendingRow& r = block[k];
       intern_body(r.body, catalog, row);
+      check_project_count(reader, catalog, r.line);
       if (!s.ids.intern(r.id, r.id_hash).second) {
         ++s.duplicates;  // validated above, then granted nothing
         continue;

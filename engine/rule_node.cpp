@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/error.hpp"
+#include "engine/limits.hpp"
 #include "engine/text.hpp"
 
 namespace matchfund {
@@ -128,18 +129,34 @@ Json parse_rules_json(std::string_view text, const std::string& file) {
     }
     return p;
   };
-  auto enter_value = [&frames] {
-    if (!frames.empty() && !frames.back().object) ++frames.back().index;
+  const InputLimits& limits = input_limits();
+  auto fail_at = [&](std::size_t depth, const std::string& message) {
+    std::string where = path_of(depth);
+    throw Error(ErrorKind::rules, file + ": " + (where.empty() ? std::string("(top level)") : where) + ": " + message);
+  };
+  auto enter_value = [&] {
+    if (frames.empty() || frames.back().object) return;
+    Frame& top = frames.back();
+    ++top.index;
+    if (frames.size() == 2 && frames[0].object && frames[0].key == "pools" &&
+        static_cast<std::size_t>(top.index) >= limits.max_pools)
+      fail_at(2, "more than the limit of " + std::to_string(limits.max_pools) +
+                     " pools (max_pools, docs/reliability.md)");
+  };
+  auto enter_container = [&](bool object) {
+    enter_value();
+    if (frames.size() >= limits.max_json_depth)
+      fail_at(frames.size(), "arrays and objects nested more than " + std::to_string(limits.max_json_depth) +
+                                 " deep (max_json_depth, docs/reliability.md)");
+    frames.push_back({object, {}, -1, {}});
   };
   auto callback = [&](int, Json::parse_event_t event, Json& parsed) {
     switch (event) {
       case Json::parse_event_t::object_start:
-        enter_value();
-        frames.push_back({true, {}, -1, {}});
+        enter_container(true);
         break;
       case Json::parse_event_t::array_start:
-        enter_value();
-        frames.push_back({false, {}, -1, {}});
+        enter_container(false);
         break;
       case Json::parse_event_t::object_end:
       case Json::parse_event_t::array_end:
@@ -162,9 +179,14 @@ Json parse_rules_json(std::string_view text, const std::string& file) {
     }
     return true;
   };
+  if (text.size() > limits.max_rules_bytes)
+    throw Error(ErrorKind::rules, file + ": the file is larger than the limit of " +
+                                      std::to_string(limits.max_rules_bytes) + " bytes (max_rules_bytes, docs/reliability.md)");
   try {
     return Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true, /*ignore_comments=*/false);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and out_of_range for a number past the range of a double
+    // (such as 1e400), which nlohmann-json throws while parsing.
     std::string what = e.what();
     auto cut = what.find("] ");
     throw Error(ErrorKind::rules, file + ": not valid JSON: " + (cut == std::string::npos ? what : what.substr(cut + 2)));

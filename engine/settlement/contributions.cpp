@@ -27,6 +27,8 @@ Contributions read_contributions(std::string_view text, const std::string& label
     const auto& f = reader.fields();
     if (f[donor_i].empty()) reader.fail(reader.line(), donor_col, "the donor id is empty");
     if (f[project_i].empty()) reader.fail(reader.line(), project_col, "the project id is empty");
+    check_id_length(reader, f[donor_i], donor_col);
+    check_id_length(reader, f[project_i], project_col);
     ExactDecimalResult amount = parse_exact_decimal(f[amount_i], true);
     if (amount.error) reader.fail(reader.line(), amount_col, *amount.error);
     if (amount.scaled <= 0) reader.fail(reader.line(), amount_col, "the amount must be greater than 0");
