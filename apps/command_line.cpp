@@ -2,6 +2,7 @@
 
 #include "engine/error.hpp"
 #include "engine/file_io.hpp"
+#include "engine/signal_cleanup.hpp"
 #include "engine/ingest.hpp"
 #include "engine/rules.hpp"
 
@@ -67,8 +68,14 @@ void load_projects(const po::variables_map& values, Catalog& catalog) {
 void publish_all(std::initializer_list<AtomicOutput*> outputs) {
   for (AtomicOutput* out : outputs)
     if (out) out->finish();
+  // Copies into standard output or special files first (they can block, so
+  // a signal must still be able to end them), then every rename with the
+  // cleanup signals held back: a signal now takes effect after all of them.
   for (AtomicOutput* out : outputs)
-    if (out) out->publish();
+    if (out && !out->publishes_by_rename()) out->publish();
+  SignalHold hold;
+  for (AtomicOutput* out : outputs)
+    if (out && out->publishes_by_rename()) out->publish();
 }
 
 }  // namespace matchfund::cli

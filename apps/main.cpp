@@ -6,6 +6,7 @@
 #include "apps/commands.hpp"
 #include "engine/error.hpp"
 #include "engine/limits.hpp"
+#include "engine/signal_cleanup.hpp"
 
 namespace {
 
@@ -34,6 +35,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string command = args[0];
+  // SIGINT, SIGTERM and the like remove the temporary outputs before they end
+  // the process (docs/reliability.md).
+  matchfund::install_signal_cleanup();
   args.erase(args.begin());
   try {
     matchfund::set_input_limits(matchfund::limits_from_environment(matchfund::input_limits()));

@@ -12,6 +12,7 @@
 
 #include "engine/error.hpp"
 #include "engine/limits.hpp"
+#include "engine/signal_cleanup.hpp"
 
 namespace matchfund {
 namespace {
@@ -136,7 +137,7 @@ AtomicOutput::AtomicOutput(std::string path) : path_(std::move(path)) {
     pattern = path_ + ".tmp-XXXXXX";
   }
   std::string writable = pattern;
-  fd_ = ::mkstemp(writable.data());
+  fd_ = mkstemp_removed_on_signal(writable.data(), cleanup_slot_);
   if (fd_ < 0) {
     error_ = errno;
     error_what_ = "cannot create a file next to";
@@ -149,6 +150,7 @@ AtomicOutput::AtomicOutput(std::string path) : path_(std::move(path)) {
 AtomicOutput::~AtomicOutput() {
   if (fd_ >= 0) ::close(fd_);
   if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
+  forget_temporary(cleanup_slot_);
 }
 
 void AtomicOutput::write(std::string_view bytes) {
@@ -207,6 +209,8 @@ void AtomicOutput::publish() {
   }
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail_now("cannot create", errno);
   committed_ = true;
+  forget_temporary(cleanup_slot_);
+  cleanup_slot_ = -1;
 }
 
 }  // namespace matchfund

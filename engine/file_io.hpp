@@ -46,6 +46,9 @@ class AtomicOutput {
   // standard output). Throws an io Error on failure.
   void publish();
   const std::string& path() const { return path_; }
+  // True when publish() is a rename (a regular file target), false when it
+  // copies into standard output or a special file.
+  bool publishes_by_rename() const { return path_ != "-" && !in_place_; }
 
  private:
   static constexpr std::size_t kFlushAt = 1 << 20;
@@ -55,6 +58,7 @@ class AtomicOutput {
   std::string path_;
   std::string temp_path_;
   int fd_ = -1;
+  int cleanup_slot_ = -1;  // the temporary's registration for removal on a signal
   int error_ = 0;  // first errno seen; reported at commit
   std::string error_what_;
   bool committed_ = false;
