@@ -7,6 +7,7 @@ packages=(
   libboost-dev libboost-program-options-dev
   libeigen3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()

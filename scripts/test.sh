@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start 2: set up, build, and run every test: the Release build (unit,
 # property, conformance, CLI tests and a benchmark smoke run), then the same
-# tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# tests under AddressSanitizer + UndefinedBehaviorSanitizer, then every fuzz
+# target for a short bounded time (MATCHFUND_FUZZ_SECONDS each, default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -23,3 +24,6 @@ grep -E "^BM_" build/bench-smoke.txt
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
 scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMATCHFUND_SANITIZE=ON -DMATCHFUND_TESTS=ON -DMATCHFUND_BENCH=OFF
 (cd build-asan && ctest --output-on-failure -j "$(nproc)")
+
+echo "== Fuzz smoke run (clang, libFuzzer + ASan + UBSan; scripts/fuzz.sh runs longer)"
+scripts/fuzz.sh "${MATCHFUND_FUZZ_SECONDS:-20}"
