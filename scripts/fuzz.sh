@@ -15,7 +15,7 @@ build=${MATCHFUND_FUZZ_BUILD:-build-fuzz}
 shared=${MATCHFUND_SHARED_DIR:-$(cd .. && pwd)/shared}
 jobs=${MATCHFUND_JOBS:-$(nproc)}
 targets=(donations_fuzz projects_fuzz events_fuzz contributions_fuzz rules_fuzz settlement_rules_fuzz
-         money_fuzz time_fuzz allocator_fuzz)
+         money_fuzz time_fuzz allocator_fuzz settle_fuzz)
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMATCHFUND_FUZZ=ON -DMATCHFUND_TESTS=OFF -DMATCHFUND_BENCH=OFF > "$build.configure.log" 2>&1 ||
