@@ -10,5 +10,6 @@ int simulate_command(const std::vector<std::string>& args);
 int lifecycle_command(const std::vector<std::string>& args);
 int settle_command(const std::vector<std::string>& args);
 int generate_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
 
 }  // namespace matchfund

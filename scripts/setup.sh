@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  libcpp-httplib-dev wrk
 )
 
 missing=()
