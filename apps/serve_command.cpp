@@ -106,6 +106,7 @@ int serve_command(const std::vector<std::string>& args) {
   serve::Metrics metrics;
   httplib::Server server;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs (40 ms each)
   serve::install_api(server, *engine, api, metrics);
   const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
   if (bound < 0) throw Error(ErrorKind::io, "cannot listen on " + listen);

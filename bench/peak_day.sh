@@ -35,6 +35,11 @@ echo "the live path: reserve + confirm through the embedding API, 1 to 8 threads
 MATCHFUND_BENCH_DIR=build build/bench/engine_bench --benchmark_repetitions=3 --benchmark_format=json \
   --benchmark_out="$results/engine.json" --benchmark_out_format=json > /dev/null
 
+echo "matchfund serve under wrk: reserve + confirm over HTTP on loopback"
+rm -f "$results/serve.jsonl"
+MATCHFUND_BUILD_DIR=build bench/serve_load.sh "$results/serve.jsonl" 10 4 > /dev/null ||
+  echo "the serve load run failed: the report leaves it out"
+
 echo "settlement at Gitcoin scale"
 build/bench/settlement_bench --benchmark_repetitions="$reps" --benchmark_format=json \
   --benchmark_out="$results/settlement.json" --benchmark_out_format=json > /dev/null

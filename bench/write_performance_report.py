@@ -128,6 +128,7 @@ def main():
     print(f"- peak memory of one `matchfund simulate` on this stream: **{rss_kb / 1024:.0f} MiB**"
           f" (maximum resident set size), wall time {elapsed}.\n")
     live_path_section(results, redis)
+    serve_section(results, redis)
     settlement_path = os.path.join(results, "settlement.json")
     if os.path.exists(settlement_path):
         sm = medians(json.load(open(settlement_path)))
@@ -179,6 +180,29 @@ def live_path_section(results, redis):
               f" handles {human(u['per_second'])} donations/s unpipelined"
               + (f" and {human(redis['pipelined']['per_second'])}/s pipelined" if "pipelined" in redis else "")
               + " (one call per donation; a reserve + confirm pair is two calls in the engine).\n")
+
+
+def serve_section(results, redis):
+    """wrk against `matchfund serve` (bench/serve_load.sh), one line per journal sync policy."""
+    path = os.path.join(results, "serve.jsonl")
+    if not os.path.exists(path):
+        return
+    runs = [json.loads(line) for line in open(path) if line.strip()]
+    if not runs:
+        return
+    print("## `matchfund serve` under load\n")
+    print("`bench/serve_load.sh`: wrk on loopback, one connection per wrk thread, each alternating")
+    print("`POST /v1/reserve` of a new donation and `POST /v1/confirm` of it (so pairs/s is half the")
+    print("requests/s), with the bearer token, for a fixed time per journal sync policy.\n")
+    print("| fsync | connections | requests/s | p50 | p99 | p99.9 | non-2xx | socket errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in runs:
+        print(f"| {r['fsync']} | {r['connections']} | {human(r['requests_per_second'])} | {r['p50_us'] / 1000:.2f} ms |"
+              f" {r['p99_us'] / 1000:.2f} ms | {r['p999_us'] / 1000:.2f} ms | {r['non_2xx']} | {r['socket_errors']} |")
+    print()
+    if "unpipelined" in redis:
+        print(f"Beside it, the Redis + Lua baseline of the same run: {human(redis['unpipelined']['per_second'])}"
+              " single-call check-and-decrements/s from one unpipelined client.\n")
 
 
 def append_notes():
