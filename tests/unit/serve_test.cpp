@@ -207,7 +207,17 @@ TEST_F(Serve, TheLifecycleOverHttpWithIdempotentRetries) {
   EXPECT_EQ(post(c, "/v1/refund", {{"id", "d1"}}, 200), refunded);
   EXPECT_EQ(error_code(post(c, "/v1/refund", {{"id", "nope"}}, 404)), "unknown");
 
+  post(c, "/v1/reserve", donation("c1", "cat", "school", "1.00", "2017-09-07T09:07:00+08:00"), 200);
+  EXPECT_EQ(error_code(post(c, "/v1/refund", {{"id", "c1"}}, 409)), "not_confirmed");
+  const json cancelled = post(c, "/v1/cancel", {{"id", "c1"}, {"time", "2017-09-07T09:07:00+08:00"}}, 200);
+  EXPECT_EQ(cancelled["state"], "cancelled");
+  EXPECT_EQ(cancelled["total"], "1.50");
+  EXPECT_EQ(post(c, "/v1/cancel", {{"id", "c1"}}, 200), cancelled);
+  EXPECT_EQ(error_code(post(c, "/v1/confirm", {{"id", "c1"}}, 409)), "not_held");
+
   EXPECT_EQ(post(c, "/v1/top-up", {{"pool", "kids"}, {"amount", "5.00"}}, 200)["budget"], "55.00");
+  EXPECT_EQ(error_code(post(c, "/v1/top-up", {{"pool", "kids"}, {"amount", "92233720368547758.07"}}, 422)),
+            "too_large");
   EXPECT_EQ(error_code(post(c, "/v1/top-up", {{"pool", "nope"}, {"amount", "5.00"}}, 400)), "invalid_argument");
   post(c, "/v1/reserve", donation("d2", "bob", "park", "5.00", "2017-09-07T09:08:00+08:00"), 200);
   const json frozen = post(c, "/v1/freeze", {{"project", "park"}}, 200);
@@ -220,9 +230,9 @@ TEST_F(Serve, TheLifecycleOverHttpWithIdempotentRetries) {
 
   const auto metrics = c.Get("/metrics", auth());
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("matchfund_requests_total{route=\"/v1/reserve\",status=\"200\"} 3"), std::string::npos)
+  EXPECT_NE(metrics->body.find("matchfund_requests_total{route=\"/v1/reserve\",status=\"200\"} 4"), std::string::npos)
       << metrics->body;
-  EXPECT_NE(metrics->body.find("matchfund_request_duration_seconds_count{route=\"/v1/confirm\"} 2"),
+  EXPECT_NE(metrics->body.find("matchfund_request_duration_seconds_count{route=\"/v1/confirm\"} 3"),
             std::string::npos);
   EXPECT_NE(metrics->body.find("matchfund_pool_budget{pool=\"kids\"} 55"), std::string::npos);
   EXPECT_EQ(server.stop(), std::make_pair(0, true));
