@@ -11,5 +11,6 @@ int lifecycle_command(const std::vector<std::string>& args);
 int settle_command(const std::vector<std::string>& args);
 int generate_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 
 }  // namespace matchfund

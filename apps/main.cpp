@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  settle     divide quadratic-funding and pro-rata pools when a round closes\n"
     "  generate   write a calibrated synthetic workload (donations, projects, rules)\n"
     "  serve      serve the live reservation API over HTTP/JSON (docs/api.md)\n"
+    "  sweep      replay a stream under many candidate rules and compare outcomes (docs/simulation.md)\n"
     "\n"
     "Run 'matchfund COMMAND --help' for the options of a command.\n"
     "Exit status: 0 success, 1 usage error, 2 invalid rules, 3 invalid input data, 4 I/O failure.\n";
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     if (command == "settle") return matchfund::settle_command(args);
     if (command == "generate") return matchfund::generate_command(args);
     if (command == "serve") return matchfund::serve_command(args);
+    if (command == "sweep") return matchfund::sweep_command(args);
     std::cerr << "matchfund: unknown command '" << command << "'\n\n" << kUsage;
     return 1;
   } catch (const matchfund::Error& e) {
