@@ -46,6 +46,10 @@ class MetricsSink {
 
   void row(std::uint64_t seq, std::uint32_t pool, Minor base, Minor grant, LimitId limit) {
     (void)base;
+    if (donor_cap_[pool * 256 + limit] && !capped_[stream_.donor[seq]]) {
+      capped_[stream_.donor[seq]] = 1;
+      ++donors_capped_;
+    }
     if (grant == 0) return;
     pool_matched_[pool] += grant;
     project_matched_[stream_.project[seq]] += grant;
@@ -54,10 +58,6 @@ class MetricsSink {
     if (seq != last_matched_seq_) {
       last_matched_seq_ = seq;
       ++matched_donations_;
-    }
-    if (donor_cap_[pool * 256 + limit] && !capped_[stream_.donor[seq]]) {
-      capped_[stream_.donor[seq]] = 1;
-      ++donors_capped_;
     }
   }
 
