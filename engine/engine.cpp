@@ -77,8 +77,7 @@ Result<std::unique_ptr<Engine>> Engine::open(Options options) {
     auto campaign = std::make_unique<Campaign>(parse_campaign(options.rules_json, options.rules_label));
     auto catalog = std::make_unique<Catalog>();
     if (!options.projects_csv.empty()) read_projects(options.projects_csv, options.projects_label, *catalog);
-    impl->live = std::make_unique<LiveEngine>(std::move(campaign), std::move(catalog),
-                                              LiveEngine::Limits{options.max_time_lag, options.max_name_bytes});
+    impl->live = std::make_unique<LiveEngine>(std::move(campaign), std::move(catalog), LiveEngine::Limits{});
   } catch (const Error& e) {
     return {Code::rules_error, e.what()};
   }
@@ -91,6 +90,7 @@ Result<std::unique_ptr<Engine>> Engine::open(Options options) {
                                        *impl->live, impl->recovery, code, error);
     if (!impl->dir) return {code, error};
   }
+  impl->live->set_limits({options.max_time_lag, options.max_name_bytes});
   impl->live->set_expiry_listener(options.on_expire);
   impl->options = std::move(options);
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));

@@ -3,6 +3,7 @@
 // microseconds since 1970 (parse_instant in engine/time.hpp reads RFC 3339).
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,8 +28,9 @@ enum class Code : std::uint8_t {
   project_frozen,    // reserve or quote for a project frozen by freeze()
   stale_time,        // a time further behind the engine's clock than Options::max_time_lag
   too_large,         // a match, a total or a budget that does not fit int64 minor units
-  io_error,          // the journal could not be written (the engine refuses all changes until
-                     // reopened), or open: the data directory cannot be created or read
+  io_error,          // the journal could not be written: the change may or may not have been
+                     // applied (reopen, then explain() tells); the engine refuses all changes
+                     // until reopened. At open: the data directory cannot be created or read.
   corrupt,           // open: a journal or snapshot damaged before its last record, or from other rules
   in_use,            // open: another engine (in this or another process) has the data directory open
   rules_error,       // open: the rules or projects file is invalid
@@ -45,13 +47,23 @@ class Result {
   bool ok() const { return code_ == Code::ok; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
-  const T& value() const& { return *value_; }
-  T& value() & { return *value_; }
-  T&& value() && { return std::move(*value_); }
-  const T* operator->() const { return &*value_; }
-  const T& operator*() const { return *value_; }
+  // The value; only when ok() (asserted in debug builds).
+  const T& value() const& { return checked(); }
+  T& value() & { return checked(); }
+  T value() && { return std::move(checked()); }  // by value: `for (auto& x : call().value())` stays valid
+  const T* operator->() const { return &checked(); }
+  const T& operator*() const { return checked(); }
 
  private:
+  const T& checked() const {
+    assert(value_.has_value() && "Result::value() of a refused call");
+    return *value_;
+  }
+  T& checked() {
+    assert(value_.has_value() && "Result::value() of a refused call");
+    return *value_;
+  }
+
   Code code_ = Code::ok;
   std::string message_;
   std::optional<T> value_;

@@ -298,7 +298,12 @@ Result<Done> LiveEngine::top_up(std::string_view pool_id, Minor amount) {
 
 Result<std::vector<Settlement>> LiveEngine::freeze(std::string_view project, bool claw_back) {
   if (Result<Done> ok = check_name("the project id", project, limits_.max_name_bytes); !ok.ok()) return {ok.code(), ok.message()};
-  const std::uint32_t p = intern(Donation{"-", "-", project, "", 1, 0}).project;
+  const std::uint32_t p = catalog_->project(project);
+  if (plan_.pools().front().project_ok.size() < catalog_->projects.size()) plan_.refresh(*catalog_);
+  if (by_project_.size() < catalog_->projects.size()) {
+    by_project_.resize(catalog_->projects.size());
+    frozen_.resize(catalog_->projects.size(), 0);
+  }
   frozen_count_ += 1 - frozen_[p];
   frozen_[p] = 1;
   plan_.freeze_project(p);

@@ -34,6 +34,9 @@ class LiveEngine {
   LiveEngine(std::unique_ptr<Campaign> campaign, std::unique_ptr<Catalog> catalog, Limits limits);
 
   void set_expiry_listener(ExpiryListener listener) { on_expire_ = std::move(listener); }
+  // Recovery replays what was accepted under the limits of its day; the
+  // limits of this opening apply from then on.
+  void set_limits(Limits limits) { limits_ = limits; }
 
   Result<Allocation> quote(const Donation& d);
   Result<Allocation> reserve(const Donation& d);

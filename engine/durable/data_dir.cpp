@@ -195,14 +195,18 @@ std::unique_ptr<DataDir> DataDir::open(const std::string& path, std::uint64_t id
           std::string_view damaged = rest;
           while (!damaged.empty() && damaged.back() == 0) damaged.remove_suffix(1);
           if (damaged.empty()) break;
-          if (damaged.size() > kMaxTornTail || !nothing_good_after(damaged)) {
+          // A hole (a zeroed frame) is a page the kernel never wrote back before a power
+          // loss: what follows was never synced, so never acknowledged under every_call,
+          // and within the window the other policies may lose. It is cut and reported.
+          const bool hole = rest.size() >= kFrameBytes && rest.substr(0, kFrameBytes) == std::string_view("\0\0\0\0\0\0\0\0", 8);
+          if (!hole && (damaged.size() > kMaxTornTail || !nothing_good_after(damaged))) {
             error = journal_path + ": record " + std::to_string(recovery.records_replayed + 1) + " at byte " +
                     std::to_string(at) + " is damaged and good records follow it; refusing to guess";
             return nullptr;
           }
           recovery.torn_bytes = damaged.size();
-          recovery.note = journal_path + ": cut a damaged or partial tail of " + std::to_string(damaged.size()) +
-                          " bytes at byte " + std::to_string(at);
+          recovery.note = journal_path + ": cut " + (hole ? "the unsynced records after a hole" : "a damaged or partial tail") +
+                          " of " + std::to_string(damaged.size()) + " bytes at byte " + std::to_string(at);
           break;
         }
         Result<Done> applied = replay(live, f.record);
