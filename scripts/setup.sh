@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   libcpp-httplib-dev wrk
+  python3-dev python3-pybind11 python3-numpy python3-pandas  # the Python module
 )
 
 missing=()
