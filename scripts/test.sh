@@ -19,7 +19,9 @@ smoke_data=build/smoke-data
 rm -rf "$smoke_data"
 build/matchfund generate --profile giving-day-2017 --scale 0.001 --seed 1 --out "$smoke_data" > /dev/null
 MATCHFUND_DATASET=$smoke_data build/bench/peak_day_bench --benchmark_min_time=0.01 >> build/bench-smoke.txt
+MATCHFUND_BENCH_DIR=build build/bench/engine_bench --benchmark_filter='mode:[01]/threads:(1|2)/' >> build/bench-smoke.txt
 grep -E "^BM_" build/bench-smoke.txt
+MATCHFUND_BUILD_DIR=build bench/serve_load.sh build/serve-smoke.jsonl 1 2
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
 scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMATCHFUND_SANITIZE=ON -DMATCHFUND_TESTS=ON -DMATCHFUND_BENCH=OFF
