@@ -44,6 +44,24 @@ echo "settlement at Gitcoin scale"
 build/bench/settlement_bench --benchmark_repetitions="$reps" --benchmark_format=json \
   --benchmark_out="$results/settlement.json" --benchmark_out_format=json > /dev/null
 
+echo "sweeps: one scenario (3 runs) and 100 scenarios (10 x 10 values, 2 runs), wall time"
+sweep_out=build/peak-day-sweep
+sweep_seconds() {
+  rm -rf "$sweep_out"
+  /usr/bin/time -f %e -o "$results/sweep-time.txt" build/matchfund sweep --rules "$data/rules.json" \
+    --donations "$data/donations.csv" --projects "$data/projects.csv" --out "$sweep_out" "$@" > /dev/null
+  cat "$results/sweep-time.txt"
+}
+caps=$(seq -s, 99 100 999)
+ratios=1.0,1.1,1.2,1.3,1.4,1.5,1.6,1.7,1.8,1.9
+{
+  echo "single $(sweep_seconds) $(sweep_seconds) $(sweep_seconds)"
+  echo "hundred $(sweep_seconds --vary "pools[platform-day1].caps.per_donor.amount=$caps" \
+    --vary "pools[platform-day1].match.random.max=$ratios") $(sweep_seconds \
+    --vary "pools[platform-day1].caps.per_donor.amount=$caps" --vary "pools[platform-day1].match.random.max=$ratios")"
+} > "$results/sweep.txt"
+rm -rf "$sweep_out"
+
 echo "peak memory of one simulate"
 /usr/bin/time -v build/matchfund simulate --rules "$data/rules.json" --donations "$data/donations.csv" \
   --projects "$data/projects.csv" --ledger "$results/ledger.csv" --summary "$results/summary.json" \

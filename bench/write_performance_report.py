@@ -129,6 +129,7 @@ def main():
           f" (maximum resident set size), wall time {elapsed}.\n")
     live_path_section(results, redis)
     serve_section(results, redis)
+    sweep_section(results)
     settlement_path = os.path.join(results, "settlement.json")
     if os.path.exists(settlement_path):
         sm = medians(json.load(open(settlement_path)))
@@ -203,6 +204,30 @@ def serve_section(results, redis):
     if "unpipelined" in redis:
         print(f"Beside it, the Redis + Lua baseline of the same run: {human(redis['unpipelined']['per_second'])}"
               " single-call check-and-decrements/s from one unpipelined client.\n")
+
+
+def sweep_section(results):
+    """Wall times of `matchfund sweep` over the stream (sweep.txt: "single t t t", "hundred t t")."""
+    path = os.path.join(results, "sweep.txt")
+    if not os.path.exists(path):
+        return
+    times = {}
+    for line in open(path):
+        name, *values = line.split()
+        times[name] = sorted(float(v) for v in values)
+    if "single" not in times or "hundred" not in times:
+        return
+    median = lambda v: v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+    print("## Sweeps\n")
+    print("`matchfund sweep` over the same stream and rules: the whole command (reading and parsing the")
+    print("stream once, every scenario on both cores, writing the results folder), wall time.\n")
+    print("| sweep | runs | median | each run |")
+    print("|---|---|---|---|")
+    print(f"| one scenario | {len(times['single'])} | {median(times['single']):.1f} s |"
+          f" {', '.join(f'{t:.1f}' for t in times['single'])} |")
+    print(f"| 100 scenarios (per-donor cap 99..999 x random max 1.0..1.9 on day 1) | {len(times['hundred'])} |"
+          f" {median(times['hundred']):.1f} s | {', '.join(f'{t:.1f}' for t in times['hundred'])} |")
+    print()
 
 
 def append_notes():
