@@ -12,5 +12,6 @@ int settle_command(const std::vector<std::string>& args);
 int generate_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
+int report_command(const std::vector<std::string>& args);
 
 }  // namespace matchfund

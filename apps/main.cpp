@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  generate   write a calibrated synthetic workload (donations, projects, rules)\n"
     "  serve      serve the live reservation API over HTTP/JSON (docs/api.md)\n"
     "  sweep      replay a stream under many candidate rules and compare outcomes (docs/simulation.md)\n"
+    "  report     an HTML report (charts, sortable comparison table) of a sweep's results\n"
     "\n"
     "Run 'matchfund COMMAND --help' for the options of a command.\n"
     "Exit status: 0 success, 1 usage error, 2 invalid rules, 3 invalid input data, 4 I/O failure.\n";
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
     if (command == "generate") return matchfund::generate_command(args);
     if (command == "serve") return matchfund::serve_command(args);
     if (command == "sweep") return matchfund::sweep_command(args);
+    if (command == "report") return matchfund::report_command(args);
     std::cerr << "matchfund: unknown command '" << command << "'\n\n" << kUsage;
     return 1;
   } catch (const matchfund::Error& e) {

@@ -10,6 +10,7 @@ packages=(
   clang libclang-rt-14-dev
   libcpp-httplib-dev wrk
   python3-dev python3-pybind11 python3-numpy python3-pandas  # the Python module
+  chromium zlib1g-dev  # the report test: headless rendering, PNG decoding
 )
 
 missing=()
