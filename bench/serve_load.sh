@@ -39,11 +39,16 @@ for policy in every_call interval off; do
   "$build/matchfund" serve --rules "$tmp/rules.json" --data "$tmp/data" --listen 127.0.0.1:0 --fsync "$policy" \
     --threads "$connections" > "$tmp/server.out" 2> "$tmp/server.err" &
   server=$!
-  for _ in $(seq 100); do grep -q "listening on" "$tmp/server.out" && break; sleep 0.05; done
+  for _ in $(seq 1200); do grep -q "listening on" "$tmp/server.out" && break; sleep 0.05; done
   url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$tmp/server.out")
-  [ -n "$url" ] || { cat "$tmp/server.err" >&2; exit 1; }
-  line=$(wrk -t "$connections" -c "$connections" -d "${seconds}s" --latency -s bench/serve_load/reserve_confirm.lua \
-           "$url" | tail -1)
+  [ -n "$url" ] || { echo "serve_load: the server did not start" >&2; cat "$tmp/server.err" >&2; exit 1; }
+  if ! wrk -t "$connections" -c "$connections" -d "${seconds}s" --latency -s bench/serve_load/reserve_confirm.lua \
+         "$url" > "$tmp/wrk.out" 2>&1; then
+    echo "serve_load: wrk failed ($policy):" >&2
+    cat "$tmp/wrk.out" "$tmp/server.err" >&2
+    exit 1
+  fi
+  line=$(tail -1 "$tmp/wrk.out")
   echo "{\"fsync\": \"$policy\", \"connections\": $connections, ${line#\{}" >> "$tmp/results.jsonl"
   kill "$server"
   wait "$server" 2>/dev/null || true
