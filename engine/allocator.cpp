@@ -17,6 +17,8 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
   }
   eligible_.resize(plan.pools().size() * kBatch);
   base_.resize(plan.pools().size() * kBatch);
+  mask_words_ = (plan.pools().size() + 63) / 64;
+  mask_.resize(mask_words_ * kBatch);
 }
 
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
@@ -55,7 +57,8 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   batch.amount = in.amount + begin;
   batch.id_hash = in.id_hash + begin;
   const auto& pools = plan_.pools();
-  for (std::size_t p = 0; p < pools.size(); ++p) {
+  std::fill(mask_.begin(), mask_.end(), 0);
+  for (std::uint32_t p = 0; p < pools.size(); ++p) {
     const CompiledPool& pool = pools[p];
     std::uint8_t* eligible = &eligible_[p * kBatch];
     // Time conditions first, on the whole batch: a closed pool costs nothing more.
@@ -67,25 +70,26 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       closed |= verdict == Condition::Verdict::none_pass;
       if (verdict == Condition::Verdict::look) to_look[look++] = condition;
     }
-    if (closed) {
-      std::fill(eligible, eligible + n, 0);
-      continue;
-    }
+    if (closed) continue;
     std::uint8_t any = 0;
     for (std::size_t i = 0; i < n; ++i) {
       eligible[i] = pool.project_ok[in.project[begin + i]] & pool.channel_ok[in.channel[begin + i]];
       any |= eligible[i];
     }
     for (std::size_t c = 0; c < look && any; ++c) to_look[c]->filter(batch, eligible);
-    if (any) pool.rate->compute(batch, &base_[p * kBatch]);
+    if (!any) continue;
+    pool.rate->compute(batch, &base_[p * kBatch]);
+    std::uint64_t* mask = &mask_[p / 64 * kBatch];
+    for (std::size_t i = 0; i < n; ++i) mask[i] |= std::uint64_t{eligible[i]} << (p % 64);
   }
 }
 
 void Allocator::prefetch_state(std::size_t i) const {
   const DonationKeys& k = keys_[i];
   const auto& pools = plan_.pools();
-  for (std::size_t p = 0; p < pools.size(); ++p) {
-    if (!eligible_[p * kBatch + i]) continue;
+  for (std::size_t w = 0; w < mask_words_; ++w)
+  for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
+    const std::size_t p = w * 64 + std::countr_zero(m);
     const auto& caps = pools[p].caps;
     for (std::size_t c = 0; c < caps.size(); ++c)
       if (caps[c].scope != Scope::donation) states_[p].counters[c].prefetch(scope_of(caps[c].scope, k), k.day);

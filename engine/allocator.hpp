@@ -5,6 +5,7 @@
 // order. No allocation per donation; money is exact.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -106,6 +107,11 @@ class Allocator {
   Micros time_of_day_[kBatch];
   std::vector<std::uint8_t> eligible_;  // [pool][i]
   std::vector<Minor> base_;             // [pool][i]
+  // Per donation, a bit per pool it is eligible for ([word][i], pool p in bit
+  // p % 64 of word p / 64), so the stateful step and its prefetch visit only
+  // the pools that can grant, in try order.
+  std::size_t mask_words_ = 0;
+  std::vector<std::uint64_t> mask_;
 };
 
 inline std::uint32_t Allocator::scope_of(Scope scope, const DonationKeys& k) {
@@ -180,8 +186,9 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
   // floor(amount * max_total_ratio) may exceed 64 bits: compare it wide.
   const Wide total_limit = max_total_ratio ? multiply_floor(k.amount, *max_total_ratio) : 0;
   Minor granted_here = 0;
-  for (std::uint32_t p = 0; p < pools.size(); ++p) {
-    if (!eligible_[p * kBatch + i]) continue;
+  for (std::size_t w = 0; w < mask_words_; ++w)
+  for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
+    const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(m));
     const CompiledPool& pool = pools[p];
     if (!pool.stack && granted_here > 0) continue;
     const Minor base = base_[p * kBatch + i];
