@@ -88,11 +88,17 @@ class Allocator {
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
   // Starts loading the counters donation i of the batch will read.
   void prefetch_state(std::size_t i) const;
-  Minor cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, const DonationKeys& k) const;
+  // The headroom of one cap; `slot` is set to where a grant is counted: the
+  // counter's dense slot, &uncounted_ when the cap counts nothing here, or null
+  // when the counter has no dense slot for it yet (commit then calls add).
+  Minor cap_headroom(const CompiledCap& cap, ScopedCounter& counter, std::uint32_t scope, const DonationKeys& k,
+                     Minor*& slot);
   static std::uint32_t scope_of(Scope scope, const DonationKeys& k);
   // Adds (sign +1) or removes (sign -1) a grant in the pool's total and every cap counter.
   void count(std::uint32_t pool_index, const DonationKeys& k, Minor grant, int sign);
-  void commit(std::uint32_t pool_index, const DonationKeys& k, Minor grant, std::uint64_t seq);
+  // Counts a grant through the slots cap_headroom found (one per cap, in order).
+  void commit(std::uint32_t pool_index, const DonationKeys& k, const std::uint32_t* scope_index, Minor* const* slots,
+              Minor grant, std::uint64_t seq);
 
   template <class Sink>
   bool allocate_one(std::size_t i, std::uint64_t seq, Sink& sink);
@@ -112,6 +118,7 @@ class Allocator {
   // the pools that can grant, in try order.
   std::size_t mask_words_ = 0;
   std::vector<std::uint64_t> mask_;
+  Minor uncounted_ = 0;  // where grants of caps that count nothing for a donation go
 };
 
 inline std::uint32_t Allocator::scope_of(Scope scope, const DonationKeys& k) {
@@ -130,14 +137,17 @@ inline std::uint32_t Allocator::scope_of(Scope scope, const DonationKeys& k) {
   return 0;
 }
 
-inline Minor Allocator::cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, const DonationKeys& k) const {
+inline Minor Allocator::cap_headroom(const CompiledCap& cap, ScopedCounter& counter, std::uint32_t scope,
+                                     const DonationKeys& k, Minor*& slot) {
+  slot = &uncounted_;
   if (cap.scope == Scope::donation) return cap.limit;
   if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) return kUnbounded;
+  slot = counter.slot(scope, k.day);
   const Minor limit = cap.per_project_limits ? cap.limit_by_project[k.project] : cap.limit;
   if (limit == kNoLimit) return kUnbounded;
-  const Minor used = counter.get(scope_of(cap.scope, k), k.day);
-  if (cap.counts_grants) return used >= limit ? 0 : kUnbounded;
-  return used >= limit ? 0 : limit - used;
+  const Minor used = slot ? *slot : counter.get(scope, k.day);
+  const Minor open = cap.counts_grants ? kUnbounded : limit - used;
+  return used >= limit ? 0 : open;  // selects, not branches: whether a cap is reached is hard to predict
 }
 
 inline void Allocator::count(std::uint32_t pool_index, const DonationKeys& k, Minor grant, int sign) {
@@ -152,10 +162,19 @@ inline void Allocator::count(std::uint32_t pool_index, const DonationKeys& k, Mi
   state.granted += sign * grant;
 }
 
-inline void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, Minor grant, std::uint64_t seq) {
-  count(pool_index, k, grant, +1);
+inline void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, const std::uint32_t* scope_index,
+                              Minor* const* slots, Minor grant, std::uint64_t seq) {
   const CompiledPool& pool = plan_.pools()[pool_index];
   PoolState& state = states_[pool_index];
+  for (std::size_t c = 0; c < pool.caps.size(); ++c) {
+    const Minor delta = pool.caps[c].counts_grants ? 1 : grant;
+    // Unsigned: &uncounted_ may take many grants (it is never read); real counters never wrap.
+    if (slots[c])
+      *slots[c] = static_cast<Minor>(static_cast<std::uint64_t>(*slots[c]) + static_cast<std::uint64_t>(delta));
+    else
+      state.counters[c].add(scope_index[static_cast<int>(pool.caps[c].scope)], k.day, delta);
+  }
+  state.granted += grant;
   ++state.grants;
   if (!state.exhausted && state.granted == pool.budget) {
     state.exhausted = true;
@@ -181,6 +200,7 @@ std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq
 template <class Sink>
 bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
   const DonationKeys& k = keys_[i];
+  const std::uint32_t scope_index[] = {0, k.donor, k.pair, k.project, k.org};  // by Scope
   const auto& pools = plan_.pools();
   const auto& max_total_ratio = plan_.campaign().max_total_ratio;
   // floor(amount * max_total_ratio) may exceed 64 bits: compare it wide.
@@ -198,10 +218,13 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
     PoolState& state = states_[p];
     Minor headroom[16];
     LimitId limit_of[16];
+    Minor* slots[16];
     std::size_t count = 0;
     Minor grant = base;
     for (std::size_t c = 0; c < pool.caps.size(); ++c) {
-      headroom[count] = cap_headroom(pool.caps[c], state.counters[c], k);
+      const CompiledCap& cap = pool.caps[c];
+      headroom[count] =
+          cap_headroom(cap, state.counters[c], scope_index[static_cast<int>(cap.scope)], k, slots[c]);
       limit_of[count] = pool.caps[c].limit_id;
       grant = std::min(grant, headroom[count++]);
     }
@@ -221,7 +244,7 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
       while (headroom[h] != grant) ++h;
       limit = limit_of[h];
     }
-    if (grant > 0) commit(p, k, grant, seq);
+    if (grant > 0) commit(p, k, scope_index, slots, grant, seq);
     granted_here += grant;
     // The live path's explain keeps every limit's headroom; batch sinks skip it.
     if constexpr (requires { sink.headrooms(p, headroom, limit_of, count); })

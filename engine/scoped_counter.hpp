@@ -18,7 +18,9 @@ namespace matchfund {
 
 class ScopedCounter {
  public:
-  explicit ScopedCounter(Period period) : period_(period) {}
+  // A campaign-period counter is one array, found for any day (step 0).
+  explicit ScopedCounter(Period period)
+      : anchored_(period == Period::campaign), day_step_(period == Period::campaign ? 0 : 1), days_(anchored_ ? 1 : 0) {}
 
   Minor get(std::uint32_t scope, std::int32_t day) const {
     const std::vector<Minor>* v = array_for(day);
@@ -27,8 +29,15 @@ class ScopedCounter {
     return spilled ? *spilled : 0;
   }
 
+  // The dense slot of (scope, day) when there is one, else null (then use get
+  // and add): the hot path reads and writes a slot without a second lookup.
+  Minor* slot(std::uint32_t scope, std::int32_t day) {
+    std::vector<Minor>* v = array_for(day);
+    return v && scope < v->size() ? v->data() + scope : nullptr;
+  }
+
   void add(std::uint32_t scope, std::int32_t day, Minor delta) {
-    if (period_ == Period::day && !anchored_) {
+    if (!anchored_) {
       // One day before the first is in the window too: streams arrive roughly in time order.
       first_day_ = day - 1;
       anchored_ = true;
@@ -54,18 +63,18 @@ class ScopedCounter {
   // The number of scopes expected: arrays are sized for it when first used.
   void reserve(std::uint32_t scopes) {
     expected_scopes_ = scopes;
-    if (period_ == Period::campaign && totals_.size() < scopes) totals_.resize(scopes, 0);
+    if (day_step_ == 0 && days_[0].size() < scopes) days_[0].resize(scopes, 0);
   }
 
  private:
   static constexpr std::int32_t kWindowDays = 32;
 
   // The dense array holding `day`, or null when the day is outside the window.
+  // No branch on the period: an unanchored counter has no arrays, and a day
+  // before the window wraps to a large unsigned index.
   const std::vector<Minor>* array_for(std::int32_t day) const {
-    if (period_ == Period::campaign) return &totals_;
-    if (!anchored_) return nullptr;
-    const std::int64_t index = static_cast<std::int64_t>(day) - first_day_;
-    return index >= 0 && index < kWindowDays ? &days_[static_cast<std::size_t>(index)] : nullptr;
+    const auto index = static_cast<std::uint64_t>((static_cast<std::int64_t>(day) - first_day_) * day_step_);
+    return index < days_.size() ? &days_[index] : nullptr;
   }
   std::vector<Minor>* array_for(std::int32_t day) {
     return const_cast<std::vector<Minor>*>(std::as_const(*this).array_for(day));
@@ -74,12 +83,11 @@ class ScopedCounter {
     return (static_cast<std::uint64_t>(scope) << 32) | static_cast<std::uint32_t>(day);
   }
 
-  Period period_;
   std::uint32_t expected_scopes_ = 0;
-  std::vector<Minor> totals_;  // campaign period: by scope
-  bool anchored_ = false;
+  bool anchored_;
   std::int32_t first_day_ = 0;
-  std::vector<std::vector<Minor>> days_;  // day period: [day - first_day_][scope]
+  std::int64_t day_step_;                 // 0: campaign period, 1: day period
+  std::vector<std::vector<Minor>> days_;  // [(day - first_day_) * day_step_][scope]
   FlatMap<Minor> spill_;                  // day period, days outside the window: (scope, day) -> total
 };
 
