@@ -1,24 +1,11 @@
 #include "engine/interner.hpp"
 
-#include <sys/mman.h>
-
 #include <cstdint>
 #include <cstring>
 
+#include "engine/huge_pages.hpp"
+
 namespace matchfund {
-namespace {
-
-// Random probes into a table of hundreds of megabytes miss the TLB on nearly
-// every access with 4 KiB pages; ask for transparent huge pages before the
-// first write.
-void advise_huge_pages(void* data, std::size_t bytes) {
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-}  // namespace
 
 std::size_t Interner::slot_of(std::string_view s, std::uint64_t hash) const {
   const std::size_t mask = slots_.size() - 1;

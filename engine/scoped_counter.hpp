@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/flat_map.hpp"
+#include "engine/huge_pages.hpp"
 #include "engine/money.hpp"
 #include "policies/policy.hpp"
 
@@ -48,7 +49,7 @@ class ScopedCounter {
       spill_.try_emplace(key(scope, day), 0) += delta;
       return;
     }
-    if (scope >= v->size()) v->resize(std::max<std::size_t>(expected_scopes_, scope * std::size_t{3} / 2 + 64), 0);
+    if (scope >= v->size()) grow(*v, std::max<std::size_t>(expected_scopes_, scope * std::size_t{3} / 2 + 64));
     (*v)[scope] += delta;
   }
 
@@ -63,7 +64,7 @@ class ScopedCounter {
   // The number of scopes expected: arrays are sized for it when first used.
   void reserve(std::uint32_t scopes) {
     expected_scopes_ = scopes;
-    if (day_step_ == 0 && days_[0].size() < scopes) days_[0].resize(scopes, 0);
+    if (day_step_ == 0 && days_[0].size() < scopes) grow(days_[0], scopes);
   }
 
  private:
@@ -78,6 +79,17 @@ class ScopedCounter {
   }
   std::vector<Minor>* array_for(std::int32_t day) {
     return const_cast<std::vector<Minor>*>(std::as_const(*this).array_for(day));
+  }
+  // Zero-extends v to `size` scopes, on huge pages when it is big.
+  static void grow(std::vector<Minor>& v, std::size_t size) {
+    if (v.capacity() < size) {
+      std::vector<Minor> fresh;
+      fresh.reserve(size);
+      advise_huge_pages(fresh.data(), size * sizeof(Minor));
+      fresh.assign(v.begin(), v.end());
+      v.swap(fresh);
+    }
+    v.resize(size, 0);
   }
   static std::uint64_t key(std::uint32_t scope, std::int32_t day) {
     return (static_cast<std::uint64_t>(scope) << 32) | static_cast<std::uint32_t>(day);
