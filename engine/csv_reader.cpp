@@ -1,18 +1,52 @@
 #include "engine/csv_reader.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
+
+#include <emmintrin.h>
 
 #include "engine/error.hpp"
 #include "engine/limits.hpp"
 #include "engine/text.hpp"
 
 namespace matchfund {
+namespace {
+
+constexpr std::uint64_t kHighBits = 0x8080808080808080u;
+
+// The first position at or after pos holding ',', '\n', '\r' or '"' (n when none):
+// the end of an unquoted field, sixteen bytes at a time (SSE2 is part of x86-64).
+std::size_t find_field_end(const char* data, std::size_t pos, std::size_t n) {
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"');
+  for (; pos + 16 <= n; pos += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (mask != 0) return pos + static_cast<std::size_t>(std::countr_zero(mask));
+  }
+  while (pos < n && data[pos] != ',' && data[pos] != '\n' && data[pos] != '\r' && data[pos] != '"') ++pos;
+  return pos;
+}
+
+}  // namespace
 
 std::size_t find_invalid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   std::size_t n = s.size(), i = 0;
   while (i < n) {
+    // Eight ASCII bytes at a time: nearly all of a typical file.
+    if (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & kHighBits) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
@@ -111,14 +145,10 @@ bool CsvReader::next() {
         fail_line(record_line_, "characters after the closing quote of field " + std::to_string(field_number));
     } else {
       std::size_t start = pos_;
-      while (pos_ < n) {
-        char c = data[pos_];
-        if (c == ',' || c == '\n' || c == '\r') break;
-        if (c == '"')
-          fail_line(record_line_, "a quote inside field " + std::to_string(field_number) +
-                                      ", which does not start with a quote");
-        ++pos_;
-      }
+      pos_ = find_field_end(data, pos_, n);
+      if (pos_ < n && data[pos_] == '"')
+        fail_line(record_line_, "a quote inside field " + std::to_string(field_number) +
+                                    ", which does not start with a quote");
       spans_.push_back({start, pos_ - start, false});
     }
     if (pos_ >= n) break;

@@ -1,6 +1,7 @@
 #include "engine/time.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 namespace matchfund {
 namespace {
@@ -35,18 +36,37 @@ bool offset_at(std::string_view s, std::size_t pos, int& minutes, std::uint8_t& 
   return true;
 }
 
+// The minute (YYYY-MM-DDTHH:MM) of the last instant parsed, and its first
+// second counted from 1970 (before the offset is applied).
+struct LastMinute {
+  char text[16];
+  std::int64_t seconds = 0;
+  bool valid = false;
+};
+
 }  // namespace
 
 std::optional<ParsedInstant> parse_instant(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SS
   if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
     return std::nullopt;
-  int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
-  int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
-      minute > 59 || second < 0 || second > 59)
-    return std::nullopt;
-  if (day > days_in_month(year, month)) return std::nullopt;
+  // A stream's times share few minutes: the last valid YYYY-MM-DDTHH:MM is remembered.
+  thread_local LastMinute last;
+  std::int64_t minute_start = last.seconds;
+  if (!last.valid || std::memcmp(last.text, s.data(), sizeof last.text) != 0) {
+    int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2), minute = digits(s, 14, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour < 0 ||
+        hour > 23 || minute < 0 || minute > 59)
+      return std::nullopt;
+    minute_start = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+                   hour * 3600 + minute * 60;
+    std::memcpy(last.text, s.data(), sizeof last.text);
+    last.seconds = minute_start;
+    last.valid = true;
+  }
+  const int second = digits(s, 17, 2);
+  if (second < 0 || second > 59) return std::nullopt;
 
   ParsedInstant out;
   std::size_t pos = 19;
@@ -67,8 +87,7 @@ std::optional<ParsedInstant> parse_instant(std::string_view s) {
     return std::nullopt;
   }
   out.style.offset_minutes = static_cast<std::int16_t>(offset_minutes);
-  std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  std::int64_t seconds = minute_start + second - offset_minutes * 60;
   out.utc = seconds * kMicrosPerSecond + fraction;
   return out;
 }
