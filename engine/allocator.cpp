@@ -19,6 +19,7 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
   base_.resize(plan.pools().size() * kBatch);
   mask_words_ = (plan.pools().size() + 63) / 64;
   mask_.resize(mask_words_ * kBatch);
+  batch_unlocked_.resize(plan.pools().size());
 }
 
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
@@ -79,6 +80,8 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     for (std::size_t c = 0; c < look && any; ++c) to_look[c]->filter(batch, eligible);
     if (!any) continue;
     pool.rate->compute(batch, &base_[p * kBatch]);
+    const Minor unlocked = pool.unlocked(min_time);
+    batch_unlocked_[p] = unlocked == pool.unlocked(max_time) ? unlocked : -1;
     std::uint64_t* mask = &mask_[p / 64 * kBatch];
     for (std::size_t i = 0; i < n; ++i) mask[i] |= std::uint64_t{eligible[i]} << (p % 64);
   }

@@ -118,6 +118,9 @@ class Allocator {
   // the pools that can grant, in try order.
   std::size_t mask_words_ = 0;
   std::vector<std::uint64_t> mask_;
+  // [pool]: the budget unlocked for the whole batch, or -1 when a release
+  // falls inside it (releases only add, so equal ends mean no change between).
+  std::vector<Minor> batch_unlocked_;
   Minor uncounted_ = 0;  // where grants of caps that count nothing for a donation go
 };
 
@@ -234,7 +237,8 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
       limit_of[count] = plan_.max_total_ratio_limit();
       grant = std::min(grant, headroom[count++]);
     }
-    headroom[count] = std::max<Minor>(0, pool.unlocked(k.time) - state.granted);
+    const Minor unlocked = batch_unlocked_[p] >= 0 ? batch_unlocked_[p] : pool.unlocked(k.time);
+    headroom[count] = std::max<Minor>(0, unlocked - state.granted);
     limit_of[count] = plan_.pool_limit();
     grant = std::min(grant, headroom[count++]);
 
