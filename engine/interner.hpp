@@ -53,7 +53,7 @@ class Interner {
   std::vector<char> bytes_;
   std::vector<std::uint64_t> offsets_{0};
   std::vector<std::uint64_t> hashes_;
-  std::vector<Slot> slots_;  // power-of-two size, at most half full
+  std::vector<Slot> slots_;  // power-of-two size, at most 3/5 full
 };
 
 }  // namespace matchfund
