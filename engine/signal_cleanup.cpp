@@ -10,7 +10,8 @@
 namespace matchfund {
 namespace {
 
-constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
+// SIGABRT too: an abort (std::terminate, a failed check) skips destructors as well.
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ, SIGABRT};
 constexpr int kSlots = 64;
 constexpr std::size_t kPathMax = 4096;
 
