@@ -39,6 +39,7 @@ MetricsSink::MetricsSink(const Plan& plan, const Catalog& catalog, const Donatio
       stream_(stream),
       facts_(facts),
       scale_(units_per(plan.campaign().minor_units)),
+      span_(facts.last - facts.first + 1),
       pool_matched_(plan.pools().size(), 0),
       project_matched_(catalog.projects.size(), 0),
       channel_matched_(catalog.channels.size(), 0),

@@ -65,14 +65,20 @@ class MetricsSink {
 
  private:
   int bin_of(Micros t) const {
-    return static_cast<int>(static_cast<__int128>(t - facts_.first) * kBins / (facts_.last - facts_.first + 1));
+    const std::int64_t from_first = t - facts_.first;
+    // 64-bit arithmetic whenever it cannot overflow (streams shorter than about
+    // 1,200 years): a 128-bit division per granted row cost a fifth of a scenario.
+    if (from_first <= kNarrowLimit && span_ <= kNarrowLimit) return static_cast<int>(from_first * kBins / span_);
+    return static_cast<int>(static_cast<__int128>(from_first) * kBins / span_);
   }
+  static constexpr std::int64_t kNarrowLimit = INT64_MAX / kBins;
 
   const Plan& plan_;
   const Catalog& catalog_;
   const DonationStream& stream_;
   const StreamFacts& facts_;
   double scale_;  // minor units per currency unit
+  std::int64_t span_;  // microseconds from the first donation to one past the last
   std::vector<Minor> pool_matched_, project_matched_, channel_matched_, bins_;
   std::vector<std::uint8_t> donor_cap_;  // [pool * 256 + limit id]: a cap on a donor's own giving
   std::vector<std::uint8_t> capped_;     // by donor
