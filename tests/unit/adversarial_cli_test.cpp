@@ -44,39 +44,19 @@ struct Outcome {
   std::string err;
 };
 
-class AdversarialCli : public ::testing::Test {
+class AdversarialCli : public matchfund::test_support::ScratchDirTest {
  protected:
   void SetUp() override {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/matchfund-adversarial-cli-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-    fs::create_directory(root_ / "work");
-    fs::create_directory(root_ / "tmp");
+    ScratchDirTest::SetUp();
     write("rules.json", kRules);
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
 
-  std::string path(const std::string& name) const { return (root_ / "work" / name).string(); }
-  void write(const std::string& name, const std::string& content) const {
-    std::ofstream out(root_ / "work" / name, std::ios::binary);
-    out << content;
-  }
   // `content`, then zero bytes up to `size` without using disk space: one
   // line with no line feed when content ends with one.
   void write_sparse(const std::string& name, const std::string& content, off_t size) const {
     write(name, content);
     ASSERT_EQ(::truncate(path(name).c_str(), size), 0);
   }
-  std::set<std::string> work_listing() const {
-    std::set<std::string> names;
-    for (const auto& e : fs::directory_iterator(root_ / "work")) names.insert(e.path().filename().string());
-    return names;
-  }
-  bool tmp_empty() const { return fs::is_empty(root_ / "tmp"); }
 
   static std::vector<std::string> simulate(const std::string& rules, const std::string& donations,
                                            const std::string& ledger, const std::string& summary) {
@@ -124,8 +104,6 @@ class AdversarialCli : public ::testing::Test {
   Outcome run(const std::vector<std::string>& args, const std::function<void()>& in_child = {}) const {
     return wait_for(start(args, in_child));
   }
-
-  fs::path root_;
 };
 
 bool contains(const std::string& haystack, const std::string& needle) {

@@ -40,41 +40,13 @@ constexpr const char* kLedger =
     "d1,m,10.00,10.00,none\n"
     "d2,m,95.50,90.00,pool\n";
 
-// Each test gets its own directory: work/ holds inputs and outputs, tmp/ is the
-// child's TMPDIR (where a '-' output is staged), io/ holds the child's standard streams.
-class Cli : public ::testing::Test {
+// Each test gets its own directory (test_support.hpp: ScratchDirTest).
+class Cli : public matchfund::test_support::ScratchDirTest {
  protected:
-  void SetUp() override {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/matchfund-cli-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-    fs::create_directory(root_ / "work");
-    fs::create_directory(root_ / "tmp");
-    fs::create_directory(root_ / "io");
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  std::string path(const std::string& name) const { return (root_ / "work" / name).string(); }
-  void write(const std::string& name, const std::string& content) const {
-    std::ofstream out(root_ / "work" / name, std::ios::binary);
-    out << content;
-  }
   void write_defaults() const {
     write("rules.json", kRules);
     write("donations.csv", kDonations);
   }
-
-  // Names of the entries in work/.
-  std::set<std::string> work_listing() const {
-    std::set<std::string> names;
-    for (const auto& e : fs::directory_iterator(root_ / "work")) names.insert(e.path().filename().string());
-    return names;
-  }
-  bool tmp_empty() const { return fs::is_empty(root_ / "tmp"); }
 
   // Runs the binary with `args`, feeding `input` on standard input.
   Result run(const std::vector<std::string>& args, const std::string& input = "") const {
@@ -115,8 +87,6 @@ class Cli : public ::testing::Test {
     return {"simulate", "--rules", path("rules.json"), "--donations", path("donations.csv"),
             "--ledger",  path("ledger.csv"), "--summary", path("summary.json")};
   }
-
-  fs::path root_;
 };
 
 bool contains(const std::string& haystack, const std::string& needle) {
