@@ -14,12 +14,28 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
       state.counters.back().reserve(scopes);
     }
     states_.push_back(std::move(state));
+    cap_begin_.push_back(static_cast<std::uint32_t>(views_.size()));
+    views_.resize(views_.size() + pool.caps.size());
   }
-  eligible_.resize(plan.pools().size() * kBatch);
+  pool_views_.resize(plan.pools().size());
   base_.resize(plan.pools().size() * kBatch);
-  mask_words_ = (plan.pools().size() + 63) / 64;
+  mask_words_ = plan.mask_words();
   mask_.resize(mask_words_ * kBatch);
+  closed_.resize(mask_words_);
   batch_unlocked_.resize(plan.pools().size());
+}
+
+std::size_t Allocator::batch_length(const DonationInput& in, std::size_t begin) const {
+  const std::size_t n = std::min(kBatch, in.size - begin);
+  if (!plan_.needs_days()) return n;
+  // One local day per batch, so a day counter is one array for the whole batch.
+  const Micros offset = plan_.campaign().utc_offset;
+  const Micros day_start = local_day(in.time[begin], offset) * kMicrosPerDay;  // local time
+  std::size_t length = 1;
+  while (length < n && static_cast<std::uint64_t>(in.time[begin + length] + offset - day_start) <
+                           static_cast<std::uint64_t>(kMicrosPerDay))
+    ++length;
+  return length;
 }
 
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
@@ -38,6 +54,7 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     min_time = std::min(min_time, k.time);
     max_time = std::max(max_time, k.time);
   }
+  batch_day_ = keys_[0].day;
   if (plan_.needs_pairs()) {
     // Random probes into a large map: start loading each slot a few donations ahead.
     constexpr std::size_t kAhead = 8;
@@ -57,45 +74,85 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   batch.time_of_day = time_of_day_;
   batch.amount = in.amount + begin;
   batch.id_hash = in.id_hash + begin;
+
+  // Project and channel conditions: one lookup per donation covers every pool.
+  for (std::size_t w = 0; w < mask_words_; ++w) {
+    std::uint64_t* mask = &mask_[w * kBatch];
+    for (std::size_t i = 0; i < n; ++i)
+      mask[i] = plan_.project_pools(keys_[i].project)[w] & plan_.channel_pools(in.channel[begin + i])[w];
+  }
+  // Time and amount conditions, pool by pool; a time condition classifies the
+  // whole batch first, so a closed pool costs nothing per donation.
   const auto& pools = plan_.pools();
-  std::fill(mask_.begin(), mask_.end(), 0);
+  std::fill(closed_.begin(), closed_.end(), 0);
   for (std::uint32_t p = 0; p < pools.size(); ++p) {
-    const CompiledPool& pool = pools[p];
-    std::uint8_t* eligible = &eligible_[p * kBatch];
-    // Time conditions first, on the whole batch: a closed pool costs nothing more.
+    std::uint64_t* mask = &mask_[p / 64 * kBatch];
+    const int bit = static_cast<int>(p % 64);
     bool closed = false;
     std::size_t look = 0;
-    const Condition* to_look[16];  // a pool has at most one condition of each registered kind
-    for (const Condition* condition : pool.donation_conditions) {
+    const Condition* to_look[kMaxCaps];  // a pool has at most one condition of each registered kind
+    for (const Condition* condition : pools[p].donation_conditions) {
       const Condition::Verdict verdict = condition->classify(batch);
       closed |= verdict == Condition::Verdict::none_pass;
       if (verdict == Condition::Verdict::look) to_look[look++] = condition;
     }
-    if (closed) continue;
+    if (closed) {
+      closed_[p / 64] |= std::uint64_t{1} << bit;
+      continue;
+    }
+    if (look == 0) continue;
     std::uint8_t any = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      eligible[i] = pool.project_ok[in.project[begin + i]] & pool.channel_ok[in.channel[begin + i]];
-      any |= eligible[i];
+      eligible_[i] = static_cast<std::uint8_t>((mask[i] >> bit) & 1);
+      any |= eligible_[i];
     }
-    for (std::size_t c = 0; c < look && any; ++c) to_look[c]->filter(batch, eligible);
     if (!any) continue;
-    pool.rate->compute(batch, &base_[p * kBatch]);
-    const Minor unlocked = pool.unlocked(min_time);
-    batch_unlocked_[p] = unlocked == pool.unlocked(max_time) ? unlocked : -1;
-    std::uint64_t* mask = &mask_[p / 64 * kBatch];
-    for (std::size_t i = 0; i < n; ++i) mask[i] |= std::uint64_t{eligible[i]} << (p % 64);
+    for (std::size_t c = 0; c < look; ++c) to_look[c]->filter(batch, eligible_);
+    for (std::size_t i = 0; i < n; ++i)
+      mask[i] = (mask[i] & ~(std::uint64_t{1} << bit)) | (std::uint64_t{eligible_[i]} << bit);
+  }
+  // The pools some donation of the batch is eligible for: their bases and views.
+  for (std::size_t w = 0; w < mask_words_; ++w) {
+    std::uint64_t* mask = &mask_[w * kBatch];
+    std::uint64_t present = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      mask[i] &= ~closed_[w];
+      present |= mask[i];
+    }
+    for (; present != 0; present &= present - 1) {
+      const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(present));
+      const CompiledPool& pool = pools[p];
+      pool.rate->compute(batch, &base_[p * kBatch]);
+      const Minor unlocked = pool.unlocked(min_time);
+      batch_unlocked_[p] = unlocked == pool.unlocked(max_time) ? unlocked : -1;
+      build_views(p);
+    }
   }
 }
 
-void Allocator::prefetch_state(std::size_t i) const {
-  const DonationKeys& k = keys_[i];
-  const auto& pools = plan_.pools();
-  for (std::size_t w = 0; w < mask_words_; ++w)
-  for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
-    const std::size_t p = w * 64 + std::countr_zero(m);
-    const auto& caps = pools[p].caps;
-    for (std::size_t c = 0; c < caps.size(); ++c)
-      if (caps[c].scope != Scope::donation) states_[p].counters[c].prefetch(scope_of(caps[c].scope, k), k.day);
+void Allocator::build_views(std::uint32_t p) {
+  const CompiledPool& pool = plan_.pools()[p];
+  PoolView& pool_view = pool_views_[p];
+  pool_view.prefetch_count = 0;
+  for (std::size_t c = 0; c < pool.caps.size(); ++c) {
+    const CompiledCap& cap = pool.caps[c];
+    CapView& v = views_[cap_begin_[p] + c];
+    v.scope = cap.scope;
+    v.counts_grants = cap.counts_grants;
+    v.limit = cap.limit;
+    v.limit_by_project = cap.per_project_limits ? cap.limit_by_project.data() : nullptr;
+    if (cap.scope == Scope::donation) {
+      v.data = &zero_;
+      v.size = 1;
+      v.grant_weight = v.count_weight = 0;
+      continue;
+    }
+    const std::span<Minor> dense = states_[p].counters[c].dense_for(batch_day_);
+    v.data = dense.data();
+    v.size = static_cast<std::uint32_t>(dense.size());
+    v.grant_weight = cap.counts_grants ? 0 : 1;
+    v.count_weight = cap.counts_grants ? 1 : 0;
+    if (v.size >= kPrefetchFrom) pool_view.prefetch[pool_view.prefetch_count++] = static_cast<std::uint8_t>(c);
   }
 }
 

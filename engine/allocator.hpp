@@ -84,10 +84,38 @@ class Allocator {
   void recount(DonationKeys& keys, std::uint32_t pool_index, Minor grant);
 
  private:
+  static constexpr std::size_t kMaxCaps = 16;  // a pool has at most one cap of each registered kind
+  // Caps over arrays at least this long (donors, donor-project pairs) are
+  // prefetched; shorter ones (projects, orgs) stay in cache anyway.
+  static constexpr std::uint32_t kPrefetchFrom = 1u << 15;
+
+  // A cap as the stateful step reads it during one batch (whose donations
+  // share a local day): its counter's dense array for that day, so a
+  // donation's slot is one index, with no branch on the scope or the period.
+  struct CapView {
+    Minor* data = nullptr;      // a per-donation cap points at zero_ (its index is always 0)
+    std::uint32_t size = 0;     // an index at or past it takes the general path (cap_headroom)
+    Scope scope = Scope::donation;
+    bool counts_grants = false;
+    Minor limit = kNoLimit;
+    const Minor* limit_by_project = nullptr;  // null: `limit` for every project
+    Minor grant_weight = 0;     // a grant of g adds g * grant_weight + count_weight
+    Minor count_weight = 0;
+  };
+  struct PoolView {
+    std::uint8_t prefetch_count = 0;
+    std::uint8_t prefetch[kMaxCaps] = {};  // the caps the prefetch loads
+  };
+
+  // How many donations from `begin` make the next batch: at most kBatch, all
+  // on the local day of the first when caps count per day.
+  std::size_t batch_length(const DonationInput& in, std::size_t begin) const;
   // The stateless step for in[begin, begin + n).
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
+  // Points pool p's cap views at its counters for the batch's day.
+  void build_views(std::uint32_t p);
   // Starts loading the counters donation i of the batch will read.
-  void prefetch_state(std::size_t i) const;
+  [[gnu::always_inline]] void prefetch_state(std::size_t i) const;
   // The headroom of one cap; `slot` is set to where a grant is counted: the
   // counter's dense slot, &uncounted_ when the cap counts nothing here, or null
   // when the counter has no dense slot for it yet (commit then calls add).
@@ -96,7 +124,7 @@ class Allocator {
   static std::uint32_t scope_of(Scope scope, const DonationKeys& k);
   // Adds (sign +1) or removes (sign -1) a grant in the pool's total and every cap counter.
   void count(std::uint32_t pool_index, const DonationKeys& k, Minor grant, int sign);
-  // Counts a grant through the slots cap_headroom found (one per cap, in order).
+  // Counts a grant through the slots the headroom step found (one per cap, in order).
   void commit(std::uint32_t pool_index, const DonationKeys& k, const std::uint32_t* scope_index, Minor* const* slots,
               Minor grant, std::uint64_t seq);
 
@@ -111,16 +139,22 @@ class Allocator {
   // Batch scratch, allocated once.
   DonationKeys keys_[kBatch];
   Micros time_of_day_[kBatch];
-  std::vector<std::uint8_t> eligible_;  // [pool][i]
-  std::vector<Minor> base_;             // [pool][i]
+  std::int32_t batch_day_ = 0;
+  std::uint8_t eligible_[kBatch];
+  std::vector<Minor> base_;  // [pool][i]
   // Per donation, a bit per pool it is eligible for ([word][i], pool p in bit
   // p % 64 of word p / 64), so the stateful step and its prefetch visit only
   // the pools that can grant, in try order.
   std::size_t mask_words_ = 0;
   std::vector<std::uint64_t> mask_;
+  std::vector<std::uint64_t> closed_;  // [word]: pools a time condition closes for the whole batch
   // [pool]: the budget unlocked for the whole batch, or -1 when a release
   // falls inside it (releases only add, so equal ends mean no change between).
   std::vector<Minor> batch_unlocked_;
+  std::vector<CapView> views_;          // [cap_begin_[pool] + cap], valid for pools with a donation in the batch
+  std::vector<std::uint32_t> cap_begin_;  // [pool]
+  std::vector<PoolView> pool_views_;    // [pool]
+  Minor zero_ = 0;       // what per-donation caps read: they count nothing
   Minor uncounted_ = 0;  // where grants of caps that count nothing for a donation go
 };
 
@@ -169,14 +203,19 @@ inline void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, c
                               Minor* const* slots, Minor grant, std::uint64_t seq) {
   const CompiledPool& pool = plan_.pools()[pool_index];
   PoolState& state = states_[pool_index];
+  const CapView* views = &views_[cap_begin_[pool_index]];
+  bool grew = false;
   for (std::size_t c = 0; c < pool.caps.size(); ++c) {
-    const Minor delta = pool.caps[c].counts_grants ? 1 : grant;
+    const Minor delta = grant * views[c].grant_weight + views[c].count_weight;
     // Unsigned: &uncounted_ may take many grants (it is never read); real counters never wrap.
-    if (slots[c])
+    if (slots[c]) {
       *slots[c] = static_cast<Minor>(static_cast<std::uint64_t>(*slots[c]) + static_cast<std::uint64_t>(delta));
-    else
+    } else {
       state.counters[c].add(scope_index[static_cast<int>(pool.caps[c].scope)], k.day, delta);
+      grew = true;
+    }
   }
+  if (grew) build_views(pool_index);  // add may have moved the arrays the views point at
   state.granted += grant;
   ++state.grants;
   if (!state.exhausted && state.granted == pool.budget) {
@@ -185,10 +224,25 @@ inline void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, c
   }
 }
 
+inline void Allocator::prefetch_state(std::size_t i) const {
+  const DonationKeys& k = keys_[i];
+  const std::uint32_t at[] = {0, k.donor, k.pair, k.project, k.org};  // by Scope
+  for (std::size_t w = 0; w < mask_words_; ++w)
+  for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
+    const std::size_t p = w * 64 + std::countr_zero(m);
+    const PoolView& pool = pool_views_[p];
+    for (std::size_t j = 0; j < pool.prefetch_count; ++j) {
+      const CapView& v = views_[cap_begin_[p] + pool.prefetch[j]];
+      const std::uint32_t index = at[static_cast<int>(v.scope)];
+      if (index < v.size) __builtin_prefetch(v.data + index);
+    }
+  }
+}
+
 template <class Sink>
 std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq, Sink& sink) {
-  for (std::size_t begin = 0; begin < in.size; begin += kBatch) {
-    const std::size_t n = std::min(kBatch, in.size - begin);
+  for (std::size_t begin = 0, n = 0; begin < in.size; begin += n) {
+    n = batch_length(in, begin);
     prepare(in, begin, n);
     constexpr std::size_t kAhead = 8;  // enough to hide a cache miss behind the work of the donations before
     for (std::size_t i = 0; i < std::min(kAhead, n); ++i) prefetch_state(i);
@@ -204,6 +258,9 @@ template <class Sink>
 bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
   const DonationKeys& k = keys_[i];
   const std::uint32_t scope_index[] = {0, k.donor, k.pair, k.project, k.org};  // by Scope
+  // The index into a cap view: no org sends org caps down the general path.
+  const std::uint32_t view_index[] = {0, k.donor, k.pair, k.project,
+                                      k.org == Catalog::kNoOrg ? std::numeric_limits<std::uint32_t>::max() : k.org};
   const auto& pools = plan_.pools();
   const auto& max_total_ratio = plan_.campaign().max_total_ratio;
   // floor(amount * max_total_ratio) may exceed 64 bits: compare it wide.
@@ -219,15 +276,26 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
 
     // Headrooms in limit order: caps, then max_total_ratio, then the pool.
     PoolState& state = states_[p];
-    Minor headroom[16];
-    LimitId limit_of[16];
-    Minor* slots[16];
+    Minor headroom[kMaxCaps + 2];
+    LimitId limit_of[kMaxCaps + 2];
+    Minor* slots[kMaxCaps];
     std::size_t count = 0;
     Minor grant = base;
+    const CapView* views = &views_[cap_begin_[p]];
     for (std::size_t c = 0; c < pool.caps.size(); ++c) {
-      const CompiledCap& cap = pool.caps[c];
-      headroom[count] =
-          cap_headroom(cap, state.counters[c], scope_index[static_cast<int>(cap.scope)], k, slots[c]);
+      const CapView& v = views[c];
+      const std::uint32_t at = view_index[static_cast<int>(v.scope)];
+      if (at < v.size) [[likely]] {
+        slots[c] = v.data + at;
+        const Minor limit = v.limit_by_project ? v.limit_by_project[k.project] : v.limit;
+        const Minor used = *slots[c];
+        const Minor open = v.counts_grants ? kUnbounded : limit - used;
+        // Selects, not branches: whether a cap is reached is hard to predict.
+        headroom[count] = limit == kNoLimit ? kUnbounded : used >= limit ? 0 : open;
+      } else {
+        const CompiledCap& cap = pool.caps[c];
+        headroom[count] = cap_headroom(cap, state.counters[c], scope_index[static_cast<int>(cap.scope)], k, slots[c]);
+      }
       limit_of[count] = pool.caps[c].limit_id;
       grant = std::min(grant, headroom[count++]);
     }

@@ -49,6 +49,7 @@ Plan::Plan(const Campaign& campaign, const Catalog& catalog) : campaign_(&campai
     }
     pools_.push_back(std::move(pool));
   }
+  mask_words_ = (pools_.size() + 63) / 64;
   refresh(catalog);
 }
 
@@ -59,6 +60,7 @@ void Plan::top_up(std::uint32_t pool_index, Minor amount) {
 
 void Plan::freeze_project(std::uint32_t project) {
   for (CompiledPool& pool : pools_) pool.project_ok[project] = 0;
+  std::fill_n(project_pools_.begin() + project * mask_words_, mask_words_, 0);
 }
 
 void Plan::refresh(const Catalog& catalog) {
@@ -86,6 +88,18 @@ void Plan::refresh(const Catalog& catalog) {
       }
     }
   }
+  // Same order as above: the tables only grow, and a frozen project's bits stay cleared.
+  fill_masks(project_pools_, projects, [&](const CompiledPool& pool, std::uint32_t i) { return pool.project_ok[i]; });
+  fill_masks(channel_pools_, channels, [&](const CompiledPool& pool, std::uint32_t i) { return pool.channel_ok[i]; });
+}
+
+template <class Accepts>
+void Plan::fill_masks(std::vector<std::uint64_t>& masks, std::uint32_t names, Accepts accepts) const {
+  const std::uint32_t from = static_cast<std::uint32_t>(masks.size() / std::max<std::size_t>(mask_words_, 1));
+  masks.resize(std::size_t{names} * mask_words_, 0);
+  for (std::uint32_t i = from; i < names; ++i)
+    for (std::size_t p = 0; p < pools_.size(); ++p)
+      if (accepts(pools_[p], i)) masks[i * mask_words_ + p / 64] |= std::uint64_t{1} << (p % 64);
 }
 
 }  // namespace matchfund

@@ -69,14 +69,26 @@ class Plan {
   LimitId max_total_ratio_limit() const { return max_total_ratio_limit_; }
   LimitId pool_limit() const { return pool_limit_; }
   bool needs_days() const { return needs_days_; }
+  // The pools (a bit per pool in try order, words of 64) that accept a
+  // project or a channel: project_ok and channel_ok by name instead of by pool.
+  std::size_t mask_words() const { return mask_words_; }
+  const std::uint64_t* project_pools(std::uint32_t project) const { return project_pools_.data() + project * mask_words_; }
+  const std::uint64_t* channel_pools(std::uint32_t channel) const { return channel_pools_.data() + channel * mask_words_; }
   bool needs_pairs() const { return needs_pairs_; }
 
  private:
+  // Appends the masks of names [masks.size() / mask_words_, names).
+  template <class Accepts>
+  void fill_masks(std::vector<std::uint64_t>& masks, std::uint32_t names, Accepts accepts) const;
+
   const Campaign* campaign_;
   std::vector<CompiledPool> pools_;
   std::vector<std::string> limit_names_;
   LimitId max_total_ratio_limit_ = 0;
   LimitId pool_limit_ = 0;
+  std::size_t mask_words_ = 0;
+  std::vector<std::uint64_t> project_pools_;  // [project * mask_words_ + word]
+  std::vector<std::uint64_t> channel_pools_;  // [channel * mask_words_ + word]
   bool needs_days_ = false;
   bool needs_pairs_ = false;
 };

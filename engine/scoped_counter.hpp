@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -38,12 +39,7 @@ class ScopedCounter {
   }
 
   void add(std::uint32_t scope, std::int32_t day, Minor delta) {
-    if (!anchored_) {
-      // One day before the first is in the window too: streams arrive roughly in time order.
-      first_day_ = day - 1;
-      anchored_ = true;
-      days_.resize(kWindowDays);
-    }
+    anchor(day);
     std::vector<Minor>* v = array_for(day);
     if (!v) {
       spill_.try_emplace(key(scope, day), 0) += delta;
@@ -51,6 +47,17 @@ class ScopedCounter {
     }
     if (scope >= v->size()) grow(*v, std::max<std::size_t>(expected_scopes_, scope * std::size_t{3} / 2 + 64));
     (*v)[scope] += delta;
+  }
+
+  // The dense array of `day`, created and sized for the expected scopes, for a
+  // caller that reads and writes it directly; empty when the day is outside
+  // the window. Valid until an add grows it.
+  std::span<Minor> dense_for(std::int32_t day) {
+    anchor(day);
+    std::vector<Minor>* v = array_for(day);
+    if (!v) return {};
+    if (v->size() < expected_scopes_) grow(*v, expected_scopes_);
+    return {v->data(), v->size()};
   }
 
   // Starts loading the state of (scope, day), so a later get/add does not wait on memory.
@@ -69,6 +76,15 @@ class ScopedCounter {
 
  private:
   static constexpr std::int32_t kWindowDays = 32;
+
+  // A day counter's window starts at the first day it sees. One day before
+  // the first is in the window too: streams arrive roughly in time order.
+  void anchor(std::int32_t day) {
+    if (anchored_) return;
+    first_day_ = day - 1;
+    anchored_ = true;
+    days_.resize(kWindowDays);
+  }
 
   // The dense array holding `day`, or null when the day is outside the window.
   // No branch on the period: an unanchored counter has no arrays, and a day
