@@ -45,7 +45,9 @@ MetricsSink::MetricsSink(const Plan& plan, const Catalog& catalog, const Donatio
       channel_matched_(catalog.channels.size(), 0),
       bins_(plan.pools().size() * kBins, 0),
       donor_cap_(plan.pools().size() * 256, 0),
-      capped_(catalog.donors.size(), 0) {
+      capped_((catalog.donors.size() + 63) / 64, 0) {
+  for (int b = 0; b <= kBins; ++b)
+    bin_start_.push_back(static_cast<std::int64_t>((static_cast<__int128>(span_) * b + kBins - 1) / kBins));
   for (std::size_t p = 0; p < plan.pools().size(); ++p)
     for (const CompiledCap& cap : plan.pools()[p].caps)
       donor_cap_[p * 256 + cap.limit_id] = cap.scope == Scope::donor || cap.scope == Scope::donor_project;
