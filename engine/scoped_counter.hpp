@@ -13,19 +13,22 @@
 
 #include "engine/flat_map.hpp"
 #include "engine/huge_pages.hpp"
+#include "engine/page_cache.hpp"
 #include "engine/money.hpp"
 #include "policies/policy.hpp"
 
 namespace matchfund {
 
 class ScopedCounter {
+  using Array = std::vector<Minor, RecyclingAllocator<Minor>>;
+
  public:
   // A campaign-period counter is one array, found for any day (step 0).
   explicit ScopedCounter(Period period)
       : anchored_(period == Period::campaign), day_step_(period == Period::campaign ? 0 : 1), days_(anchored_ ? 1 : 0) {}
 
   Minor get(std::uint32_t scope, std::int32_t day) const {
-    const std::vector<Minor>* v = array_for(day);
+    const Array* v = array_for(day);
     if (v) return scope < v->size() ? (*v)[scope] : 0;
     const Minor* spilled = spill_.find(key(scope, day));
     return spilled ? *spilled : 0;
@@ -34,13 +37,13 @@ class ScopedCounter {
   // The dense slot of (scope, day) when there is one, else null (then use get
   // and add): the hot path reads and writes a slot without a second lookup.
   Minor* slot(std::uint32_t scope, std::int32_t day) {
-    std::vector<Minor>* v = array_for(day);
+    Array* v = array_for(day);
     return v && scope < v->size() ? v->data() + scope : nullptr;
   }
 
   void add(std::uint32_t scope, std::int32_t day, Minor delta) {
     anchor(day);
-    std::vector<Minor>* v = array_for(day);
+    Array* v = array_for(day);
     if (!v) {
       spill_.try_emplace(key(scope, day), 0) += delta;
       return;
@@ -54,7 +57,7 @@ class ScopedCounter {
   // the window. Valid until an add grows it.
   std::span<Minor> dense_for(std::int32_t day) {
     anchor(day);
-    std::vector<Minor>* v = array_for(day);
+    Array* v = array_for(day);
     if (!v) return {};
     if (v->size() < expected_scopes_) grow(*v, expected_scopes_);
     return {v->data(), v->size()};
@@ -64,7 +67,7 @@ class ScopedCounter {
   // Always inlined: out of line, GCC finds the function free of side effects
   // and deletes every call to it, prefetch and all.
   [[gnu::always_inline]] void prefetch(std::uint32_t scope, std::int32_t day) const {
-    const std::vector<Minor>* v = array_for(day);
+    const Array* v = array_for(day);
     if (v && scope < v->size()) __builtin_prefetch(v->data() + scope);
   }
 
@@ -89,17 +92,17 @@ class ScopedCounter {
   // The dense array holding `day`, or null when the day is outside the window.
   // No branch on the period: an unanchored counter has no arrays, and a day
   // before the window wraps to a large unsigned index.
-  const std::vector<Minor>* array_for(std::int32_t day) const {
+  const Array* array_for(std::int32_t day) const {
     const auto index = static_cast<std::uint64_t>((static_cast<std::int64_t>(day) - first_day_) * day_step_);
     return index < days_.size() ? &days_[index] : nullptr;
   }
-  std::vector<Minor>* array_for(std::int32_t day) {
-    return const_cast<std::vector<Minor>*>(std::as_const(*this).array_for(day));
+  Array* array_for(std::int32_t day) {
+    return const_cast<Array*>(std::as_const(*this).array_for(day));
   }
   // Zero-extends v to `size` scopes, on huge pages when it is big.
-  static void grow(std::vector<Minor>& v, std::size_t size) {
+  static void grow(Array& v, std::size_t size) {
     if (v.capacity() < size) {
-      std::vector<Minor> fresh;
+      Array fresh;
       fresh.reserve(size);
       advise_huge_pages(fresh.data(), size * sizeof(Minor));
       fresh.assign(v.begin(), v.end());
@@ -115,7 +118,7 @@ class ScopedCounter {
   bool anchored_;
   std::int32_t first_day_ = 0;
   std::int64_t day_step_;                 // 0: campaign period, 1: day period
-  std::vector<std::vector<Minor>> days_;  // [(day - first_day_) * day_step_][scope]
+  std::vector<Array> days_;  // [(day - first_day_) * day_step_][scope]
   FlatMap<Minor> spill_;                  // day period, days outside the window: (scope, day) -> total
 };
 

@@ -16,6 +16,7 @@
 #include "engine/csv_writer.hpp"
 #include "engine/error.hpp"
 #include "engine/ingest.hpp"
+#include "engine/page_cache.hpp"
 #include "engine/simulation.hpp"
 #include "engine/sweep/inequality.hpp"
 #include "engine/sweep/scenario_metrics.hpp"
@@ -291,6 +292,8 @@ void run_sweep(const SweepSpec& spec) {
   std::mutex failure_lock;
   std::exception_ptr failure;
   auto work = [&] {
+    PageCache pages;  // one scenario's counter arrays serve the next on this thread
+    const PageCache::Use use(pages);
     for (std::size_t i = next++; i < scenarios.size(); i = next++) {
       try {
         const Plan plan(*campaigns[i], catalog);
