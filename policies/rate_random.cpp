@@ -1,5 +1,6 @@
 // {"random": {"min": R, "max": R, "step": R}}: a ratio from the grid
 // min, min+step, ..., max picked by a hash of the seed, pool id and donation id.
+#include "engine/fast_mod.hpp"
 #include "engine/hash.hpp"
 #include "policies/policy.hpp"
 
@@ -12,7 +13,7 @@ class RandomRate final : public Rate {
       : min_(min), step_(step), points_(points), key_(key) {}
   void compute(const DonationBatch& b, Minor* base) const override {
     for (std::size_t i = 0; i < b.size; ++i) {
-      std::uint64_t index = splitmix64(key_ ^ b.id_hash[i]) % points_;
+      std::uint64_t index = points_(splitmix64(key_ ^ b.id_hash[i]));
       Ratio r{min_.micros + static_cast<std::int64_t>(index) * step_.micros};
       Wide v = multiply_floor(b.amount[i], r);
       base[i] = v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
@@ -21,7 +22,7 @@ class RandomRate final : public Rate {
 
  private:
   Ratio min_, step_;
-  std::uint64_t points_;
+  FastMod points_;  // index = hash % points
   std::uint64_t key_;  // seed XOR fnv1a64(pool id), fixed per pool
 };
 
