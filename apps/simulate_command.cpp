@@ -6,6 +6,7 @@
 #include "engine/file_io.hpp"
 #include "engine/ingest.hpp"
 #include "engine/ledger.hpp"
+#include "engine/mapped_input.hpp"
 #include "engine/simulation.hpp"
 
 namespace matchfund {
@@ -37,8 +38,9 @@ int simulate_command(const std::vector<std::string>& args) {
   const std::string donations_path = cli::value(v, "donations");
   DonationStream stream;
   {
-    std::string text = read_csv_file(donations_path);
-    stream = read_donations(text, donations_path, campaign.minor_units, catalog);
+    MappedInput donations(donations_path);
+    stream = read_donations(donations.text(), donations_path, campaign.minor_units, catalog,
+                            [&](std::size_t offset) { donations.release_before(offset); });
   }
 
   Plan plan(campaign, catalog);

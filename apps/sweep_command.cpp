@@ -9,6 +9,7 @@
 #include "apps/commands.hpp"
 #include "engine/error.hpp"
 #include "engine/file_io.hpp"
+#include "engine/mapped_input.hpp"
 #include "engine/sweep/sweep.hpp"
 
 namespace matchfund {
@@ -55,7 +56,9 @@ int sweep_command(const std::vector<std::string>& args) {
   spec.out_dir = cli::value(v, "out");
   // Every scenario is checked before the (long) stream is read.
   sweep::expand_scenarios(spec);
-  spec.donations_text = read_csv_file(spec.donations_label);
+  MappedInput donations(spec.donations_label);
+  spec.donations_text = donations.text();
+  spec.donations_consumed = [&](std::size_t offset) { donations.release_before(offset); };
   if (!spec.projects_label.empty()) spec.projects_text = read_csv_file(spec.projects_label);
   if (isatty(2))
     spec.progress = [](std::size_t done, std::size_t total) {

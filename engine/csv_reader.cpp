@@ -90,25 +90,41 @@ void CsvReader::fail_line(std::size_t line, const std::string& message) const {
   throw Error(ErrorKind::input, label_ + ", line " + std::to_string(line) + ": " + message);
 }
 
+void CsvReader::fail_too_long() const {
+  fail_line(record_line_, "the record is longer than the limit of " + std::to_string(max_record_bytes_) +
+                              " bytes (max_line_bytes, docs/reliability.md)");
+}
+
+void CsvReader::fail_at_end(bool capped, const std::string& message) const {
+  if (capped) fail_too_long();
+  fail_line(record_line_, message);
+}
+
 bool CsvReader::next() {
   const char* data = text_.data();
-  const std::size_t n = text_.size();
-  // Skip empty lines.
-  while (pos_ < n) {
-    if (data[pos_] == '\n') {
-      ++pos_;
-      ++physical_line_;
-    } else if (data[pos_] == '\r' && pos_ + 1 < n && data[pos_ + 1] == '\n') {
-      pos_ += 2;
-      ++physical_line_;
-    } else {
-      break;
+  {
+    const std::size_t end = text_.size();
+    // Skip empty lines.
+    while (pos_ < end) {
+      if (data[pos_] == '\n') {
+        ++pos_;
+        ++physical_line_;
+      } else if (data[pos_] == '\r' && pos_ + 1 < end && data[pos_ + 1] == '\n') {
+        pos_ += 2;
+        ++physical_line_;
+      } else {
+        break;
+      }
     }
+    if (pos_ >= end) return false;
   }
-  if (pos_ >= n) return false;
 
   record_line_ = physical_line_;
   const std::size_t record_start = pos_;
+  // Scan no further than one byte past the limit: a record that has not ended
+  // by then is refused without reading the rest (of a mapped file, say).
+  const bool capped = max_record_bytes_ < text_.size() - record_start;
+  const std::size_t n = capped ? record_start + max_record_bytes_ + 1 : text_.size();
   spans_.clear();
   scratch_.clear();
   for (;;) {
@@ -119,7 +135,7 @@ bool CsvReader::next() {
       bool escaped = false;
       for (;;) {
         const void* q = pos_ < n ? std::memchr(data + pos_, '"', n - pos_) : nullptr;
-        if (!q) fail_line(record_line_, "field " + std::to_string(field_number) + " has an unclosed quote");
+        if (!q) fail_at_end(capped, "field " + std::to_string(field_number) + " has an unclosed quote");
         std::size_t qpos = static_cast<const char*>(q) - data;
         physical_line_ += static_cast<std::size_t>(std::count(data + pos_, data + qpos, '\n'));
         pos_ = qpos + 1;
@@ -151,15 +167,17 @@ bool CsvReader::next() {
                                     ", which does not start with a quote");
       spans_.push_back({start, pos_ - start, false});
     }
-    if (pos_ >= n) break;
+    if (pos_ >= n) {
+      if (capped) fail_too_long();
+      break;
+    }
     char c = data[pos_];
     if (c == ',') {
       ++pos_;
       continue;
     }
     if (c == '\r') {
-      if (pos_ + 1 >= n || data[pos_ + 1] != '\n')
-        fail_line(record_line_, "a carriage return not followed by a line feed");
+      if (pos_ + 1 >= n || data[pos_ + 1] != '\n') fail_at_end(capped, "a carriage return not followed by a line feed");
       pos_ += 2;
     } else {
       ++pos_;  // '\n'
@@ -167,9 +185,7 @@ bool CsvReader::next() {
     ++physical_line_;
     break;
   }
-  if (pos_ - record_start > max_record_bytes_)
-    fail_line(record_line_, "the record is longer than the limit of " + std::to_string(max_record_bytes_) +
-                                " bytes (max_line_bytes, docs/reliability.md)");
+  if (pos_ - record_start > max_record_bytes_) fail_too_long();
   if (find_invalid_utf8(text_.substr(record_start, pos_ - record_start)) != std::string_view::npos)
     fail_line(record_line_, "bytes that are not valid UTF-8");
   fields_.clear();

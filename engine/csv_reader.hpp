@@ -24,6 +24,8 @@ class CsvReader {
   // Fields of the current record; valid until the next call to next().
   const std::vector<std::string_view>& fields() const { return fields_; }
   std::size_t line() const { return record_line_; }
+  // Where the next record starts: the text before it is no longer read.
+  std::size_t offset() const { return pos_; }
   const std::string& label() const { return label_; }
 
   // Throws an input Error: "<label>, line <line>, column <column>: <message>".
@@ -36,6 +38,11 @@ class CsvReader {
     std::size_t length;
     bool in_scratch;
   };
+
+  [[noreturn]] void fail_too_long() const;
+  // A fault found where the scan stopped: the real fault when the scan was
+  // capped at the record size limit is the record's length.
+  [[noreturn]] void fail_at_end(bool capped, const std::string& message) const;
 
   std::string_view text_;
   std::string label_;

@@ -133,7 +133,8 @@ void read_donation_body(const CsvReader& reader, const DonationColumns& columns,
   check_project_count(reader, catalog, reader.line());
 }
 
-DonationStream read_donations(std::string_view text, const std::string& label, int minor_units, Catalog& catalog) {
+DonationStream read_donations(std::string_view text, const std::string& label, int minor_units, Catalog& catalog,
+                              const std::function<void(std::size_t offset)>& consumed) {
   CsvReader reader(text, label);
   if (!reader.next()) reader.fail_line(1, "the file is empty; it needs a header row");
   CsvHeader header(reader, {"id", "time", "donor", "project", "amount", "channel"});
@@ -141,17 +142,21 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
 
   DonationStream s;
   s.label = label;
-  // A rough row count from the size (rows of peak-day exports are 60 to 70
-  // bytes) keeps reallocation rare on big files without reserving far too much.
-  const std::size_t guess = text.size() / 64 + 16;
-  // Id bytes get a generous reserve: capacity never written costs no memory,
-  // while outgrowing it copies the whole arena (at scale 1, 9-byte ids passed
-  // size / 8 at the very end, and the copy set the run's peak memory).
-  s.ids.reserve(guess, text.size() / 4);
-  for (auto* v : {&s.donor, &s.project, &s.channel, &s.line}) v->reserve(guess);
-  s.time.reserve(guess);
-  s.time_style.reserve(guess);
-  s.amount.reserve(guess);
+  // Reserved once the first rows are in, so that a file refused at its first
+  // record (a 1 GB line) allocates nothing. A rough row count from the size
+  // (rows of peak-day exports are 60 to 70 bytes) keeps reallocation rare on
+  // big files without reserving far too much. Id bytes get a generous
+  // reserve: capacity never written costs no memory, while outgrowing it
+  // copies the whole arena (at scale 1, 9-byte ids passed size / 8 at the
+  // very end, and the copy set the run's peak memory).
+  auto reserve = [&] {
+    const std::size_t guess = text.size() / 64 + 16;
+    s.ids.reserve(guess, text.size() / 4);
+    for (auto* v : {&s.donor, &s.project, &s.channel, &s.line}) v->reserve(guess);
+    s.time.reserve(guess);
+    s.time_style.reserve(guess);
+    s.amount.reserve(guess);
+  };
 
   // Rows go through in blocks: first read and checked (hashing their id and
   // donor and prefetching the table slots), then interned in file order. The
@@ -159,6 +164,8 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
   constexpr std::size_t kBlock = 32;
   std::vector<PendingRow> block(kBlock);
   DonationFields row;
+  constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
+  std::size_t released = 0;
   bool more = true;
   while (more) {
     std::size_t n = 0;
@@ -185,6 +192,7 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
       deferred = std::current_exception();  // raised after the rows before it
       more = false;
     }
+    if (n > 0 && s.time.capacity() == 0) reserve();
     for (std::size_t k = 0; k < n; ++k) {
       const PendingRow& r = block[k];
       intern_body(r.body, catalog, row);
@@ -205,6 +213,11 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
       s.line.push_back(r.line);
     }
     if (deferred) std::rethrow_exception(deferred);
+    // The block's views into the text are dead: everything before the next record is done with.
+    if (consumed && reader.offset() - released >= kReleaseStep) {
+      released = reader.offset();
+      consumed(released);
+    }
   }
   return s;
 }

@@ -2,6 +2,7 @@
 // one throws an input Error naming the file, line and column.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +16,11 @@ namespace matchfund {
 // Reads the projects file into the catalog (category and org per project).
 void read_projects(std::string_view text, const std::string& label, Catalog& catalog);
 
-// Reads a donations file. `label` names it in errors.
-DonationStream read_donations(std::string_view text, const std::string& label, int minor_units, Catalog& catalog);
+// Reads a donations file. `label` names it in errors. `consumed`, when given,
+// is told every few megabytes that text[0, offset) is no longer read (see
+// MappedInput::release_before).
+DonationStream read_donations(std::string_view text, const std::string& label, int minor_units, Catalog& catalog,
+                              const std::function<void(std::size_t offset)>& consumed = {});
 
 // One donation row's fields, checked. Shared by the donations and events readers.
 struct DonationFields {

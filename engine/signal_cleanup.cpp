@@ -10,8 +10,9 @@
 namespace matchfund {
 namespace {
 
-// SIGABRT too: an abort (std::terminate, a failed check) skips destructors as well.
-constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ, SIGABRT};
+// SIGABRT too: an abort (std::terminate, a failed check) skips destructors as
+// well. SIGBUS: a mapped input file (MappedInput) truncated while it is read.
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ, SIGABRT, SIGBUS};
 constexpr int kSlots = 64;
 constexpr std::size_t kPathMax = 4096;
 

@@ -1,6 +1,6 @@
 // Removing temporary outputs when a signal ends the process (docs/reliability.md).
 // AtomicOutput registers each temporary here; the command line installs the
-// handlers. On SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ or SIGABRT the handler unlinks
+// handlers. On SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ, SIGABRT or SIGBUS the handler unlinks
 // every registered temporary, then lets the signal end the process as it
 // would have (the shell reports 128 + the signal number: 130, 143, ...).
 #pragma once

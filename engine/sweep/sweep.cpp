@@ -284,7 +284,8 @@ void run_sweep(const SweepSpec& spec) {
 
   Catalog catalog;
   if (!spec.projects_text.empty()) read_projects(spec.projects_text, spec.projects_label, catalog);
-  const DonationStream stream = read_donations(spec.donations_text, spec.donations_label, minor_units, catalog);
+  const DonationStream stream =
+      read_donations(spec.donations_text, spec.donations_label, minor_units, catalog, spec.donations_consumed);
   const StreamFacts facts = stream_facts(stream, catalog, minor_units);
 
   std::vector<Ran> ran(scenarios.size());

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,7 +29,9 @@ struct SweepSpec {
   std::vector<RulesFile> rules;  // one or more: a "rules" column tells them apart when more
   std::vector<Axis> axes;
   int seeds = 1;                 // > 1: the rules' "seed" is set to 1..seeds in turn
-  std::string donations_label, donations_text;
+  std::string donations_label;
+  std::string_view donations_text;  // the caller keeps it alive while run_sweep runs
+  std::function<void(std::size_t offset)> donations_consumed;  // optional: see read_donations
   std::string projects_label, projects_text;
   std::string out_dir;
   unsigned threads = 0;          // 0: every core

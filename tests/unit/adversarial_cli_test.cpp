@@ -119,7 +119,7 @@ TEST_F(AdversarialCli, OneGigabyteLineWithoutLineFeedIsRefusedInBoundedMemory) {
   write_sparse("donations.csv", std::string(kHeader), off_t{1} << 30);
   const Outcome o = run(default_simulate());
   EXPECT_EQ(o.status, 3) << o.err;
-  EXPECT_TRUE(contains(o.err, path("donations.csv") + ", line 2: the line is longer than the limit")) << o.err;
+  EXPECT_TRUE(contains(o.err, path("donations.csv") + ", line 2: the record is longer than the limit")) << o.err;
   EXPECT_EQ(work_listing(), kInputs);
   EXPECT_TRUE(tmp_empty());
   // It stops after about max_line_bytes (1 MiB): far below the 1 GB file.
@@ -130,7 +130,7 @@ TEST_F(AdversarialCli, TenMegabyteFieldExitsThreeNamingTheLine) {
   write("donations.csv", rows(3) + std::string(10 << 20, 'x') + ",2017-09-07T09:00:00Z,u1,p1,1\n");
   const Outcome o = run(default_simulate());
   EXPECT_EQ(o.status, 3) << o.err;
-  EXPECT_TRUE(contains(o.err, path("donations.csv") + ", line 5: the line is longer than the limit of 1048576 bytes"))
+  EXPECT_TRUE(contains(o.err, path("donations.csv") + ", line 5: the record is longer than the limit of 1048576 bytes"))
       << o.err;
   EXPECT_EQ(work_listing(), kInputs);
 }

@@ -112,7 +112,8 @@ TEST(SweepRun, EveryScenarioGivesWhatSimulateGives) {
     spec.axes.push_back({parse_rules_path("max_total_ratio"), {"0.5", "1", "3"}});
     spec.seeds = 2;
     spec.donations_label = "donations.csv";
-    spec.donations_text = slurp(dir / "donations.csv");
+    const std::string donations = slurp(dir / "donations.csv");
+    spec.donations_text = donations;
     if (fs::exists(dir / "projects.csv")) {
       spec.projects_label = "projects.csv";
       spec.projects_text = slurp(dir / "projects.csv");
