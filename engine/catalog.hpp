@@ -29,8 +29,10 @@ struct Catalog {
   static constexpr std::uint32_t kNoCategory = 0;
   static constexpr std::uint32_t kNoOrg = 0;
 
-  std::uint32_t project(std::string_view id) {
-    auto [index, inserted] = projects.intern(id);
+  std::uint32_t project(std::string_view id) { return project(id, fnv1a64(id)); }
+  // `hash` must be fnv1a64(id).
+  std::uint32_t project(std::string_view id, std::uint64_t hash) {
+    auto [index, inserted] = projects.intern(id, hash);
     if (inserted) {
       project_category.push_back(kNoCategory);
       project_org.push_back(kNoOrg);

@@ -1,7 +1,9 @@
 #include "engine/ingest.hpp"
 
+#include <algorithm>
 #include <exception>
 
+#include "engine/donation_rows.hpp"
 #include "engine/error.hpp"
 #include "engine/limits.hpp"
 #include "engine/text.hpp"
@@ -107,24 +109,6 @@ void intern_body(const DonationBody& body, Catalog& catalog, DonationFields& out
   out.channel = body.channel.empty() ? 0 : catalog.channels.intern(body.channel).first;  // 0: cash
 }
 
-// A row checked but not yet interned, waiting in a block so that the hash
-// table slots of its id and donor can be prefetched first.
-struct PendingRow {
-  std::string_view id;
-  ParsedInstant time;
-  DonationBody body;
-  std::uint64_t id_hash = 0, donor_hash = 0;
-  std::uint32_t line = 0;
-  std::string storage[4];  // copies of fields that pointed into the reader's record buffer
-};
-
-// Views into the file text stay valid; views into the record buffer are copied.
-void keep(std::string_view& field, std::string_view text, std::string& storage) {
-  if (field.data() >= text.data() && field.data() + field.size() <= text.data() + text.size()) return;
-  storage.assign(field);
-  field = storage;
-}
-
 }  // namespace
 
 void read_donation_body(const CsvReader& reader, const DonationColumns& columns, int minor_units,
@@ -158,44 +142,32 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
     s.amount.reserve(guess);
   };
 
-  // Rows go through in blocks: first read and checked (hashing their id and
-  // donor and prefetching the table slots), then interned in file order. The
-  // first error in file order wins, as if rows were handled one by one.
-  constexpr std::size_t kBlock = 32;
-  std::vector<PendingRow> block(kBlock);
-  DonationFields row;
+  // Rows are read and checked on a second thread (DonationRowReader), then
+  // interned here in file order, each row's hash table slots prefetched a few
+  // rows ahead. The first error in file order wins, as if rows were handled
+  // one by one.
+  DonationRowReader rows(reader, header.width(), columns, minor_units, text);
+  constexpr std::size_t kAhead = 16;
   constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
   std::size_t released = 0;
-  bool more = true;
-  while (more) {
-    std::size_t n = 0;
-    std::exception_ptr deferred;
-    try {
-      while (n < kBlock && (more = reader.next())) {
-        check_field_count(reader, header.width());
-        PendingRow& r = block[n];
-        r.id = read_id(reader, columns.id);
-        r.time = read_time(reader, columns.time);
-        r.body = check_donation_body(reader, columns, minor_units);
-        r.line = static_cast<std::uint32_t>(reader.line());
-        keep(r.id, text, r.storage[0]);
-        keep(r.body.donor, text, r.storage[1]);
-        keep(r.body.project, text, r.storage[2]);
-        keep(r.body.channel, text, r.storage[3]);
-        r.id_hash = fnv1a64(r.id);
-        r.donor_hash = fnv1a64(r.body.donor);
-        s.ids.prefetch(r.id_hash);
-        catalog.donors.prefetch(r.donor_hash);
-        ++n;
-      }
-    } catch (const Error&) {
-      deferred = std::current_exception();  // raised after the rows before it
-      more = false;
+  DonationFields row;
+  for (;;) {
+    const RowBatch& batch = rows.next();
+    if (batch.count > 0 && s.time.capacity() == 0) reserve();
+    for (std::size_t k = 0; k < std::min(kAhead, batch.count); ++k) {
+      s.ids.prefetch(batch.rows[k].id_hash);
+      catalog.donors.prefetch(batch.rows[k].donor_hash);
     }
-    if (n > 0 && s.time.capacity() == 0) reserve();
-    for (std::size_t k = 0; k < n; ++k) {
-      const PendingRow& r = block[k];
-      intern_body(r.body, catalog, row);
+    for (std::size_t k = 0; k < batch.count; ++k) {
+      if (k + kAhead < batch.count) {
+        s.ids.prefetch(batch.rows[k + kAhead].id_hash);
+        catalog.donors.prefetch(batch.rows[k + kAhead].donor_hash);
+      }
+      const PendingRow& r = batch.rows[k];
+      row.donor = catalog.donors.intern(r.body.donor, r.donor_hash).first;
+      row.project = catalog.project(r.body.project, r.project_hash);
+      row.amount = r.body.amount;
+      row.channel = r.body.channel.empty() ? 0 : catalog.channels.intern(r.body.channel).first;  // 0: cash
       check_project_count(reader, catalog, r.line);
       if (!s.ids.intern(r.id, r.id_hash).second) {
         ++s.duplicates;  // validated above, then granted nothing
@@ -212,12 +184,16 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
       s.amount.push_back(row.amount);
       s.line.push_back(r.line);
     }
-    if (deferred) std::rethrow_exception(deferred);
-    // The block's views into the text are dead: everything before the next record is done with.
-    if (consumed && reader.offset() - released >= kReleaseStep) {
-      released = reader.offset();
+    // The batch's views into the text are dead: everything before its end is done with.
+    if (consumed && batch.end_offset - released >= kReleaseStep) {
+      released = batch.end_offset;
       consumed(released);
     }
+    const bool last = batch.last;
+    const std::exception_ptr error = batch.error;
+    rows.done_with();
+    if (error) std::rethrow_exception(error);
+    if (last) break;
   }
   return s;
 }

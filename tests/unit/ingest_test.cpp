@@ -333,5 +333,50 @@ TEST(ReadProjects, BadFiles) {
   EXPECT_TRUE(InputErrorAt(projects_error("project\np\"1\n"), "projects.csv", 2));
 }
 
+
+// ------------------------------------- rows read on a second thread, in batches
+
+// n valid rows (lines 2 .. n + 1) with distinct ids, a few donors and projects.
+std::string valid_rows(std::size_t n, std::size_t first = 0) {
+  std::string text;
+  for (std::size_t i = first; i < first + n; ++i)
+    text += "d" + std::to_string(i) + ",2017-09-07T09:00:00Z,u" + std::to_string(i % 97) + ",p" +
+            std::to_string(i % 13) + ",1." + std::to_string(i % 100 / 10) + "\n";
+  return text;
+}
+
+TEST(ReadDonations, ManyBatchesReadAsOneStreamInFileOrder) {
+  // Far more rows than one batch of the reading thread, with duplicates spread across batches.
+  std::string text = std::string(kHeader) + valid_rows(10'000) + valid_rows(3, 4'000) + valid_rows(5'000, 10'000);
+  Catalog catalog;
+  const DonationStream s = read_donations(text, "gifts.csv", 2, catalog);
+  ASSERT_EQ(s.size(), 15'000u);
+  EXPECT_EQ(s.duplicates, 3u);
+  Minor donated = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    EXPECT_EQ(s.id(i), "d" + std::to_string(i));
+    EXPECT_EQ(catalog.donors.name(s.donor[i]), "u" + std::to_string(i % 97));
+    EXPECT_EQ(s.line[i], i < 10'000 ? i + 2 : i + 5);
+    EXPECT_EQ(s.amount[i], 100 + static_cast<Minor>(i % 100 / 10) * 10);
+    donated += s.amount[i];
+  }
+  EXPECT_EQ(s.donated, donated);
+  // Donors are numbered in order of first appearance, as one thread would.
+  for (std::uint32_t d = 0; d < 97; ++d) EXPECT_EQ(catalog.donors.name(d), "u" + std::to_string(d));
+}
+
+TEST(ReadDonations, TheFirstErrorInFileOrderWinsAcrossBatches) {
+  // A bad time far into the file, found by the reading thread...
+  const std::string late_bad_time = valid_rows(2'000, 90'000) + "late,not-a-time,u,p,1\n";
+  EXPECT_TRUE(InputErrorAt(donations_error(std::string(kHeader) + valid_rows(7'000) + late_bad_time), "gifts.csv", 9'002, "time"));
+  // ...loses to an earlier error only the interning finds (the total overflows at line 5,002).
+  std::string text = std::string(kHeader) + valid_rows(5'000) + "big,2017-09-07T09:00:00Z,u,p,92233720368547758.07\n" +
+                     valid_rows(7'000, 20'000) + late_bad_time;
+  EXPECT_TRUE(InputErrorAt(donations_error(text), "gifts.csv", 5'002, "amount"));
+  // A bad row in the first batch: nothing after it matters.
+  EXPECT_TRUE(InputErrorAt(donations_error(std::string(kHeader) + valid_rows(3) + "x,2017-09-07T09:00:00Z,u,p,-1\n" + late_bad_time),
+                           "gifts.csv", 5, "amount"));
+}
+
 }  // namespace
 }  // namespace matchfund
