@@ -24,8 +24,7 @@ std::size_t Interner::slot_of(std::string_view s, std::uint64_t hash) const {
   }
 }
 
-void Interner::grow() {
-  std::size_t size = slots_.empty() ? 64 : slots_.size() * 2;
+void Interner::grow(std::size_t size) {
   std::vector<Slot> fresh;
   fresh.reserve(size);
   advise_huge_pages(fresh.data(), size * sizeof(Slot));
@@ -44,14 +43,18 @@ void Interner::reserve(std::size_t strings, std::size_t bytes) {
   bytes_.reserve(bytes);
   offsets_.reserve(strings + 1);
   hashes_.reserve(strings);
-  while (slots_.size() < 2 * strings) grow();
+  // Straight to the final size: doubling step by step would fill (and fault
+  // in) every smaller table on the way.
+  std::size_t size = slots_.empty() ? 64 : slots_.size();
+  while (size < 2 * strings) size *= 2;
+  if (size > slots_.size()) grow(size);
 }
 
 std::pair<std::uint32_t, bool> Interner::intern(std::string_view s, std::uint64_t hash) {
   // Grown past 3/5 full, not 1/2: linear probing over tagged 8-byte slots stays
   // short, and at scale 1 the 4.3M donors then fit 8M slots instead of
   // doubling to 16M (+134 MB) near the end of the file, at the run's peak memory.
-  if ((size() + 1) * 5 > slots_.size() * 3) grow();
+  if ((size() + 1) * 5 > slots_.size() * 3) grow(slots_.empty() ? 64 : slots_.size() * 2);
   std::size_t i = slot_of(s, hash);
   if (slots_[i].index != kEmpty) return {slots_[i].index, false};
   std::uint32_t index = size();

@@ -26,6 +26,17 @@ class Interner {
   [[gnu::always_inline]] void prefetch(std::uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[spread_of(hash) & (slots_.size() - 1)]);
   }
+  // Two later stages for a string that is probably already interned (a
+  // repeat donor): once the slot is in cache, start loading the offset of the
+  // string it holds; once that is in cache, the string's bytes. Interning it
+  // then compares the bytes without waiting on memory. Only the first slot
+  // probed is looked at; a miss there just costs a useless prefetch.
+  [[gnu::always_inline]] void prefetch_offset(std::uint64_t hash) const {
+    if (const Slot* slot = first_match(hash)) __builtin_prefetch(&offsets_[slot->index]);
+  }
+  [[gnu::always_inline]] void prefetch_bytes(std::uint64_t hash) const {
+    if (const Slot* slot = first_match(hash)) __builtin_prefetch(bytes_.data() + offsets_[slot->index]);
+  }
   std::string_view name(std::uint32_t index) const {
     return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
   }
@@ -48,7 +59,15 @@ class Interner {
   // "d0000002"; a splitmix64 finaliser spreads them before they pick a slot.
   static std::uint64_t spread_of(std::uint64_t hash) { return splitmix64(hash); }
   std::size_t slot_of(std::string_view s, std::uint64_t hash) const;
-  void grow();
+  // The first slot `hash` probes, when it holds a string with the same tag.
+  const Slot* first_match(std::uint64_t hash) const {
+    if (slots_.empty()) return nullptr;
+    const std::uint64_t spread = spread_of(hash);
+    const Slot& slot = slots_[spread & (slots_.size() - 1)];
+    return slot.index != kEmpty && slot.tag == tag_of(spread) ? &slot : nullptr;
+  }
+  // Rebuilds the table with `size` slots (a power of two).
+  void grow(std::size_t size);
 
   std::vector<char> bytes_;
   std::vector<std::uint64_t> offsets_{0};
