@@ -18,7 +18,6 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
     views_.resize(views_.size() + pool.caps.size());
   }
   pool_views_.resize(plan.pools().size());
-  base_.resize(plan.pools().size() * kBatch);
   mask_words_ = plan.mask_words();
   mask_.resize(mask_words_ * kBatch);
   closed_.resize(mask_words_);
@@ -74,6 +73,7 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   batch.time_of_day = time_of_day_;
   batch.amount = in.amount + begin;
   batch.id_hash = in.id_hash + begin;
+  id_hash_ = batch.id_hash;
 
   // Project and channel conditions: one lookup per donation covers every pool.
   for (std::size_t w = 0; w < mask_words_; ++w) {
@@ -111,7 +111,7 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     for (std::size_t i = 0; i < n; ++i)
       mask[i] = (mask[i] & ~(std::uint64_t{1} << bit)) | (std::uint64_t{eligible_[i]} << bit);
   }
-  // The pools some donation of the batch is eligible for: their bases and views.
+  // The pools some donation of the batch is eligible for: their unlocked budgets and views.
   for (std::size_t w = 0; w < mask_words_; ++w) {
     std::uint64_t* mask = &mask_[w * kBatch];
     std::uint64_t present = 0;
@@ -122,7 +122,6 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     for (; present != 0; present &= present - 1) {
       const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(present));
       const CompiledPool& pool = pools[p];
-      pool.rate->compute(batch, &base_[p * kBatch]);
       const Minor unlocked = pool.unlocked(min_time);
       batch_unlocked_[p] = unlocked == pool.unlocked(max_time) ? unlocked : -1;
       build_views(p);

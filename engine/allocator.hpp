@@ -1,8 +1,9 @@
 // First come, first served allocation (SPEC 4). Each batch of donations goes
 // through two steps: the stateless one (eligibility by project, channel, time
-// and amount; the base rate) runs per pool over the whole batch in tight loops;
-// the stateful one (headrooms, limit, commit) runs one donation at a time in
-// order. No allocation per donation; money is exact.
+// and amount) runs per pool over the whole batch in tight loops; the stateful
+// one (the base rate of each pool a donation can get a grant from, headrooms,
+// limit, commit) runs one donation at a time in order. No allocation per
+// donation; money is exact.
 #pragma once
 
 #include <bit>
@@ -139,9 +140,9 @@ class Allocator {
   // Batch scratch, allocated once.
   DonationKeys keys_[kBatch];
   Micros time_of_day_[kBatch];
+  const std::uint64_t* id_hash_ = nullptr;  // the batch's donation id hashes
   std::int32_t batch_day_ = 0;
   std::uint8_t eligible_[kBatch];
-  std::vector<Minor> base_;  // [pool][i]
   // Per donation, a bit per pool it is eligible for ([word][i], pool p in bit
   // p % 64 of word p / 64), so the stateful step and its prefetch visit only
   // the pools that can grant, in try order.
@@ -271,7 +272,7 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
     const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(m));
     const CompiledPool& pool = pools[p];
     if (!pool.stack && granted_here > 0) continue;
-    const Minor base = base_[p * kBatch + i];
+    const Minor base = pool.rate->base(k.amount, id_hash_[i]);
     if (base == kBaseOverflow) return false;
 
     // Headrooms in limit order: caps, then max_total_ratio, then the pool.

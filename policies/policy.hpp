@@ -43,8 +43,9 @@ inline constexpr Minor kBaseOverflow = -1;
 class Rate {
  public:
   virtual ~Rate() = default;
-  // Writes base[i] for every donation of the batch (kBaseOverflow when too large).
-  virtual void compute(const DonationBatch& batch, Minor* base) const = 0;
+  // The base of a donation (kBaseOverflow when too large); asked only for a
+  // pool the donation is eligible for.
+  virtual Minor base(Minor amount, std::uint64_t id_hash) const = 0;
 };
 
 class Condition {

@@ -7,9 +7,7 @@ namespace {
 class FixedRate final : public Rate {
  public:
   explicit FixedRate(Minor amount) : amount_(amount) {}
-  void compute(const DonationBatch& b, Minor* base) const override {
-    for (std::size_t i = 0; i < b.size; ++i) base[i] = amount_;
-  }
+  Minor base(Minor, std::uint64_t) const override { return amount_; }
 
  private:
   Minor amount_;

@@ -11,13 +11,11 @@ class RandomRate final : public Rate {
  public:
   RandomRate(Ratio min, Ratio step, std::uint64_t points, std::uint64_t key)
       : min_(min), step_(step), points_(points), key_(key) {}
-  void compute(const DonationBatch& b, Minor* base) const override {
-    for (std::size_t i = 0; i < b.size; ++i) {
-      std::uint64_t index = points_(splitmix64(key_ ^ b.id_hash[i]));
-      Ratio r{min_.micros + static_cast<std::int64_t>(index) * step_.micros};
-      Wide v = multiply_floor(b.amount[i], r);
-      base[i] = v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
-    }
+  Minor base(Minor amount, std::uint64_t id_hash) const override {
+    const std::uint64_t index = points_(splitmix64(key_ ^ id_hash));
+    const Ratio r{min_.micros + static_cast<std::int64_t>(index) * step_.micros};
+    const Wide v = multiply_floor(amount, r);
+    return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
   }
 
  private:

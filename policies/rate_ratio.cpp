@@ -7,11 +7,9 @@ namespace {
 class RatioRate final : public Rate {
  public:
   explicit RatioRate(Ratio r) : ratio_(r) {}
-  void compute(const DonationBatch& b, Minor* base) const override {
-    for (std::size_t i = 0; i < b.size; ++i) {
-      Wide v = multiply_floor(b.amount[i], ratio_);
-      base[i] = v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
-    }
+  Minor base(Minor amount, std::uint64_t) const override {
+    const Wide v = multiply_floor(amount, ratio_);
+    return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
   }
 
  private:

@@ -15,20 +15,17 @@ struct Band {
 class TiersRate final : public Rate {
  public:
   explicit TiersRate(std::vector<Band> bands) : bands_(std::move(bands)) {}
-  void compute(const DonationBatch& b, Minor* base) const override {
-    for (std::size_t i = 0; i < b.size; ++i) {
-      const Minor amount = b.amount[i];
-      Wide scaled = 0;  // sum of part * ratio in millionths of a minor unit; < 2^127
-      Minor lower = 0;
-      for (const Band& band : bands_) {
-        if (amount <= lower) break;
-        Minor part = (amount < band.up_to ? amount : band.up_to) - lower;
-        scaled += static_cast<Wide>(part) * band.ratio.micros;
-        lower = band.up_to;
-      }
-      Wide v = scaled / kRatioScale;
-      base[i] = v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
+  Minor base(Minor amount, std::uint64_t) const override {
+    Wide scaled = 0;  // sum of part * ratio in millionths of a minor unit; < 2^127
+    Minor lower = 0;
+    for (const Band& band : bands_) {
+      if (amount <= lower) break;
+      Minor part = (amount < band.up_to ? amount : band.up_to) - lower;
+      scaled += static_cast<Wide>(part) * band.ratio.micros;
+      lower = band.up_to;
     }
+    const Wide v = scaled / kRatioScale;
+    return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
   }
 
  private:
