@@ -2,7 +2,9 @@
 // ledger; the null sink discards rows (benchmarks); the vector sink keeps them.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/csv_writer.hpp"
@@ -17,29 +19,39 @@ inline constexpr std::string_view kLedgerHeader = "donation,pool,base,granted,li
 class CsvLedgerSink {
  public:
   CsvLedgerSink(AtomicOutput& out, const DonationStream& stream, const Plan& plan)
-      : out_(out), stream_(stream), plan_(plan), minor_units_(plan.campaign().minor_units) {
+      : out_(out), stream_(stream), minor_units_(plan.campaign().minor_units) {
+    // The text between the id and the base, and after the grant, is one of a
+    // few: written once here, not field by field in every row.
+    for (const CompiledPool& pool : plan.pools()) {
+      std::string& text = pool_text_.emplace_back(",");
+      append_csv_field(text, pool.rules->id);
+      text += ',';
+    }
+    // Every limit a row can name: none, the pools' caps, max_total_ratio, pool.
+    LimitId last = std::max(plan.max_total_ratio_limit(), plan.pool_limit());
+    for (const CompiledPool& pool : plan.pools())
+      for (const CompiledCap& cap : pool.caps) last = std::max(last, cap.limit_id);
+    for (unsigned limit = 0; limit <= last; ++limit)
+      limit_text_.push_back("," + std::string(plan.limit_name(static_cast<LimitId>(limit))) + "\n");
     out_.write(kLedgerHeader);
   }
   void row(std::uint64_t seq, std::uint32_t pool, Minor base, Minor grant, LimitId limit) {
     std::string& b = out_.buffer();
     append_csv_field(b, stream_.id(seq));
-    b += ',';
-    b += plan_.pools()[pool].rules->id;
-    b += ',';
+    b += pool_text_[pool];
     append_amount(b, base, minor_units_);
     b += ',';
     append_amount(b, grant, minor_units_);
-    b += ',';
-    b += plan_.limit_name(limit);
-    b += '\n';
+    b += limit_text_[limit];
     out_.maybe_flush();
   }
 
  private:
   AtomicOutput& out_;
   const DonationStream& stream_;
-  const Plan& plan_;
   int minor_units_;
+  std::vector<std::string> pool_text_;   // ",pool id," by pool index
+  std::vector<std::string> limit_text_;  // ",limit name\n" by LimitId
 };
 
 struct NullSink {
