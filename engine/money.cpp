@@ -1,6 +1,6 @@
 #include "engine/money.hpp"
 
-#include <array>
+#include "engine/amount_text.hpp"
 #include "engine/text.hpp"
 
 namespace matchfund {
@@ -93,22 +93,9 @@ std::string describe(ParseFailure failure, std::string_view text, int minor_unit
 }
 
 void append_amount(std::string& out, Minor value, int minor_units) {
-  std::array<char, 48> buf;
-  int pos = static_cast<int>(buf.size());
-  bool negative = value < 0;
-  // Work on the unsigned magnitude so that INT64_MIN formats correctly.
-  std::uint64_t v = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-  for (int k = 0; k < minor_units; ++k) {
-    buf[--pos] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
-  if (minor_units > 0) buf[--pos] = '.';
-  do {
-    buf[--pos] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  if (negative) buf[--pos] = '-';
-  out.append(buf.data() + pos, buf.size() - pos);
+  char buf[kMaxAmountChars];
+  const char* end = write_amount(buf, value, minor_units);
+  out.append(buf, end - buf);
 }
 
 std::string format_amount(Minor value, int minor_units) {

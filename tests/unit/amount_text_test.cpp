@@ -1,12 +1,17 @@
-// append_amount (SPEC 8's amount text) against the plain one-digit-at-a-time
-// formatting, over the edges and many random values at every minor_units.
+// The amount text of SPEC 8 (append_amount, write_amount) against the plain
+// one-digit-at-a-time formatting, over the edges and many random values at
+// every minor_units.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <string>
 
+#include "engine/amount_text.hpp"
 #include "engine/money.hpp"
 
 namespace matchfund {
@@ -83,6 +88,28 @@ TEST(AppendAmount, AppendsToWhatIsThereWithoutTouchingIt) {
     expected += simple_amount(v, mu) + ",";
   }
   EXPECT_EQ(out, expected);
+}
+
+// write_amount fills exactly the returned range, never more than kMaxAmountChars,
+// up to the largest minor_units it allows.
+TEST(WriteAmount, WritesTheTextAndNothingPastIt) {
+  std::mt19937_64 rng(19);
+  auto check = [](Minor v, int mu) {
+    char buf[kMaxAmountChars + 8];
+    std::fill(std::begin(buf), std::end(buf), '#');
+    const char* end = write_amount(buf, v, mu);
+    const std::string expected = simple_amount(v, mu);
+    ASSERT_LE(expected.size(), kMaxAmountChars);
+    ASSERT_EQ(std::string(static_cast<const char*>(buf), end), expected) << v << " at minor_units " << mu;
+    for (const char* p = end; p != std::end(buf); ++p) ASSERT_EQ(*p, '#') << v << " at minor_units " << mu;
+  };
+  for (int mu = 0; mu <= 19; ++mu) {
+    for (Minor v : {Minor{0}, Minor{1}, Minor{-1}, Minor{10}, kMax, kMin, kMin + 1}) check(v, mu);
+    for (int i = 0; i < 2000; ++i) check(static_cast<Minor>(rng() >> (rng() % 64)), mu);
+  }
+  // The longest text there is: INT64_MIN with a point before all 19 digits.
+  char buf[kMaxAmountChars];
+  EXPECT_EQ(write_amount(buf, kMin, 19) - buf, static_cast<std::ptrdiff_t>(kMaxAmountChars));
 }
 
 }  // namespace
