@@ -17,6 +17,7 @@ scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DMATCHFUND_TESTS=ON -DMATCHFU
 data=build/peak-day-data/giving-day-2017-scale-$scale
 if [ ! -s "$data/donations.csv" ]; then
   echo "generating giving-day-2017 at scale $scale into $data"
+  mkdir -p "$(dirname "$data")"
   build/matchfund generate --profile giving-day-2017 --scale "$scale" --seed 2017 --out "$data" > "$data.calibration.txt"
 fi
 
