@@ -204,7 +204,7 @@ inline void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, c
                               Minor* const* slots, Minor grant, std::uint64_t seq) {
   const CompiledPool& pool = plan_.pools()[pool_index];
   PoolState& state = states_[pool_index];
-  const CapView* views = views_.data() + cap_begin_[pool_index];  // data(): no pool may have caps
+  const CapView* views = views_.data() + cap_begin_[pool_index];  // data(): views_ is empty when no pool has caps
   bool grew = false;
   for (std::size_t c = 0; c < pool.caps.size(); ++c) {
     const Minor delta = grant * views[c].grant_weight + views[c].count_weight;
@@ -282,7 +282,7 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
     Minor* slots[kMaxCaps];
     std::size_t count = 0;
     Minor grant = base;
-    const CapView* views = views_.data() + cap_begin_[p];  // data(): no pool may have caps
+    const CapView* views = views_.data() + cap_begin_[p];  // data(): views_ is empty when no pool has caps
     for (std::size_t c = 0; c < pool.caps.size(); ++c) {
       const CapView& v = views[c];
       const std::uint32_t at = view_index[static_cast<int>(v.scope)];
