@@ -22,6 +22,15 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
   mask_.resize(mask_words_ * kBatch);
   closed_.resize(mask_words_);
   batch_unlocked_.resize(plan.pools().size());
+  const std::size_t pools = plan.pools().size();
+  present_.reserve(pools);
+  list_size_.resize(pools);
+  list_index_.resize(pools * kBatch);
+  list_base_.resize(pools * kBatch);
+  list_grant_.resize(pools * kBatch);
+  list_limit_.resize(pools * kBatch);
+  tried_.resize(pools);
+  emitted_.resize(pools);
 }
 
 std::size_t Allocator::batch_length(const DonationInput& in, std::size_t begin) const {
@@ -52,7 +61,14 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     time_of_day_[i] = local_time_of_day(k.time, offset);
     min_time = std::min(min_time, k.time);
     max_time = std::max(max_time, k.time);
+    scope_index_[static_cast<int>(Scope::donor)][i] = k.donor;
+    scope_index_[static_cast<int>(Scope::project)][i] = k.project;
+    scope_index_[static_cast<int>(Scope::org)][i] =
+        k.org == Catalog::kNoOrg ? std::numeric_limits<std::uint32_t>::max() : k.org;
+    granted_here_[i] = 0;
   }
+  if (const auto& ratio = plan_.campaign().max_total_ratio)
+    for (std::size_t i = 0; i < n; ++i) total_limit_[i] = multiply_floor(keys_[i].amount, *ratio);
   batch_day_ = keys_[0].day;
   if (plan_.needs_pairs()) {
     // Random probes into a large map: start loading each slot a few donations ahead.
@@ -62,6 +78,7 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     for (std::size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) pairs_.prefetch(key(i + kAhead));
       keys_[i].pair = pairs_.try_emplace(key(i), static_cast<std::uint32_t>(pairs_.size()));
+      scope_index_[static_cast<int>(Scope::donor_project)][i] = keys_[i].pair;
     }
   }
   DonationBatch batch;
@@ -111,7 +128,10 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     for (std::size_t i = 0; i < n; ++i)
       mask[i] = (mask[i] & ~(std::uint64_t{1} << bit)) | (std::uint64_t{eligible_[i]} << bit);
   }
-  // The pools some donation of the batch is eligible for: their unlocked budgets and views.
+  // The pools some donation of the batch is eligible for: their unlocked
+  // budgets, views, lists of donations and bases.
+  present_.clear();
+  base_overflow_ = false;
   for (std::size_t w = 0; w < mask_words_; ++w) {
     std::uint64_t* mask = &mask_[w * kBatch];
     std::uint64_t present = 0;
@@ -125,6 +145,18 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       const Minor unlocked = pool.unlocked(min_time);
       batch_unlocked_[p] = unlocked == pool.unlocked(max_time) ? unlocked : -1;
       build_views(p);
+      present_.push_back(p);
+      std::uint16_t* list = &list_index_[p * kBatch];
+      std::size_t size = 0;
+      const int bit = static_cast<int>(p % 64);
+      for (std::size_t i = 0; i < n; ++i) {
+        list[size] = static_cast<std::uint16_t>(i);
+        size += (mask[i] >> bit) & 1;
+      }
+      list_size_[p] = static_cast<std::uint16_t>(size);
+      Minor* bases = &list_base_[p * kBatch];
+      pool.rate->bases(batch.amount, batch.id_hash, list, size, bases);
+      for (std::size_t j = 0; j < size; ++j) base_overflow_ |= bases[j] == kBaseOverflow;
     }
   }
 }

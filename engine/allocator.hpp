@@ -1,12 +1,14 @@
 // First come, first served allocation (SPEC 4). Each batch of donations goes
 // through two steps: the stateless one (eligibility by project, channel, time
-// and amount) runs per pool over the whole batch in tight loops; the stateful
-// one (the base rate of each pool a donation can get a grant from, headrooms,
-// limit, commit) runs one donation at a time in order. No allocation per
-// donation; money is exact.
+// and amount, and each pool's base rate) runs per pool over the whole batch in
+// tight loops; the stateful one (headrooms, limit, commit) runs pool by pool,
+// each pool over its donations in order, and the ledger rows are then handed
+// out donation by donation. No allocation per donation; money is exact.
 #pragma once
 
+#include <algorithm>
 #include <bit>
+#include <iterator>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -115,8 +117,6 @@ class Allocator {
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
   // Points pool p's cap views at its counters for the batch's day.
   void build_views(std::uint32_t p);
-  // Starts loading the counters donation i of the batch will read.
-  [[gnu::always_inline]] void prefetch_state(std::size_t i) const;
   // The headroom of one cap; `slot` is set to where a grant is counted: the
   // counter's dense slot, &uncounted_ when the cap counts nothing here, or null
   // when the counter has no dense slot for it yet (commit then calls add).
@@ -125,12 +125,23 @@ class Allocator {
   static std::uint32_t scope_of(Scope scope, const DonationKeys& k);
   // Adds (sign +1) or removes (sign -1) a grant in the pool's total and every cap counter.
   void count(std::uint32_t pool_index, const DonationKeys& k, Minor grant, int sign);
-  // Counts a grant through the slots the headroom step found (one per cap, in order).
-  void commit(std::uint32_t pool_index, const DonationKeys& k, const std::uint32_t* scope_index, Minor* const* slots,
-              Minor grant, std::uint64_t seq);
 
+  // The stateful step of pool p for the donations j in [from, to) of its
+  // batch list, in order; seq is the sequence number of the batch's first donation.
   template <class Sink>
-  bool allocate_one(std::size_t i, std::uint64_t seq, Sink& sink);
+  void allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink);
+  // allocate_pool for a pool of kCaps caps (kAnyCaps: any number), so that
+  // the common shapes run with the cap loop unrolled.
+  static constexpr std::size_t kAnyCaps = kMaxCaps + 1;
+  template <std::size_t kCaps, class Sink>
+  void allocate_pool_shaped(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink);
+  // The rare batch where some eligible base does not fit int64: donation by
+  // donation, so that everything before the failing donation is done and its rows handed out.
+  template <class Sink>
+  std::size_t allocate_in_donation_order(std::size_t n, std::uint64_t seq, Sink& sink);
+  // Hands out row j of pool p's batch list, unless the pool was not tried for that donation.
+  template <class Sink>
+  void emit_row(std::uint32_t p, std::size_t j, std::uint64_t seq, Sink& sink) const;
 
   const Plan& plan_;
   const Catalog& catalog_;
@@ -155,6 +166,22 @@ class Allocator {
   std::vector<CapView> views_;          // [cap_begin_[pool] + cap], valid for pools with a donation in the batch
   std::vector<std::uint32_t> cap_begin_;  // [pool]
   std::vector<PoolView> pool_views_;    // [pool]
+  // By Scope, per donation of the batch: what a cap view is indexed with (0,
+  // donor, donor-project pair, project, org; no org is an index past every view).
+  std::uint32_t scope_index_[5][kBatch] = {};
+  // Pool-major scratch. For each pool in present_ (the pools some donation of
+  // the batch is eligible for, in try order), the donations it is tried for
+  // in batch order ([pool * kBatch + j]) and each one's base, grant and limit.
+  static constexpr Minor kNotTried = -1;  // a grant slot of a non-stacking pool skipped for a matched donation
+  std::vector<std::uint32_t> present_;
+  std::vector<std::uint16_t> list_size_;  // [pool]
+  std::vector<std::uint16_t> list_index_;
+  std::vector<Minor> list_base_, list_grant_;
+  std::vector<LimitId> list_limit_;
+  std::vector<std::uint16_t> tried_, emitted_;  // [pool]: list positions done
+  bool base_overflow_ = false;  // some listed base of the batch is kBaseOverflow
+  Minor granted_here_[kBatch];  // per donation: granted so far by the pools before in try order
+  Wide total_limit_[kBatch];    // per donation: floor(amount * max_total_ratio), when the campaign has one
   Minor zero_ = 0;       // what per-donation caps read: they count nothing
   Minor uncounted_ = 0;  // where grants of caps that count nothing for a donation go
 };
@@ -200,92 +227,126 @@ inline void Allocator::count(std::uint32_t pool_index, const DonationKeys& k, Mi
   state.granted += sign * grant;
 }
 
-inline void Allocator::commit(std::uint32_t pool_index, const DonationKeys& k, const std::uint32_t* scope_index,
-                              Minor* const* slots, Minor grant, std::uint64_t seq) {
-  const CompiledPool& pool = plan_.pools()[pool_index];
-  PoolState& state = states_[pool_index];
-  const CapView* views = views_.data() + cap_begin_[pool_index];  // data(): views_ is empty when no pool has caps
-  bool grew = false;
-  for (std::size_t c = 0; c < pool.caps.size(); ++c) {
-    const Minor delta = grant * views[c].grant_weight + views[c].count_weight;
-    // Unsigned: &uncounted_ may take many grants (it is never read); real counters never wrap.
-    if (slots[c]) {
-      *slots[c] = static_cast<Minor>(static_cast<std::uint64_t>(*slots[c]) + static_cast<std::uint64_t>(delta));
-    } else {
-      state.counters[c].add(scope_index[static_cast<int>(pool.caps[c].scope)], k.day, delta);
-      grew = true;
-    }
-  }
-  if (grew) build_views(pool_index);  // add may have moved the arrays the views point at
-  state.granted += grant;
-  ++state.grants;
-  if (!state.exhausted && state.granted == pool.budget) {
-    state.exhausted = true;
-    state.exhausted_by = seq;
-  }
-}
-
-inline void Allocator::prefetch_state(std::size_t i) const {
-  const DonationKeys& k = keys_[i];
-  const std::uint32_t at[] = {0, k.donor, k.pair, k.project, k.org};  // by Scope
-  for (std::size_t w = 0; w < mask_words_; ++w)
-  for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
-    const std::size_t p = w * 64 + std::countr_zero(m);
-    const PoolView& pool = pool_views_[p];
-    for (std::size_t j = 0; j < pool.prefetch_count; ++j) {
-      const CapView& v = views_[cap_begin_[p] + pool.prefetch[j]];
-      const std::uint32_t index = at[static_cast<int>(v.scope)];
-      if (index < v.size) __builtin_prefetch(v.data + index);
-    }
-  }
-}
-
 template <class Sink>
 std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq, Sink& sink) {
   for (std::size_t begin = 0, n = 0; begin < in.size; begin += n) {
     n = batch_length(in, begin);
     prepare(in, begin, n);
-    constexpr std::size_t kAhead = 8;  // enough to hide a cache miss behind the work of the donations before
-    for (std::size_t i = 0; i < std::min(kAhead, n); ++i) prefetch_state(i);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + kAhead < n) prefetch_state(i + kAhead);
-      if (!allocate_one(i, first_seq + begin + i, sink)) return begin + i;
+    const std::uint64_t seq = first_seq + begin;
+    std::fill(tried_.begin(), tried_.end(), 0);
+    std::fill(emitted_.begin(), emitted_.end(), 0);
+    if (base_overflow_) [[unlikely]] {
+      const std::size_t failed = allocate_in_donation_order(n, seq, sink);
+      if (failed != kNoError) return begin + failed;
+      continue;
     }
+    // Pools meet within a donation only through granted_here_ (stacking and
+    // max_total_ratio), which pools read in try order: running each pool over
+    // the whole batch in turn gives the same grants as donation by donation,
+    // and each pool's loop has the same shape every time (its branches predict).
+    for (const std::uint32_t p : present_) allocate_pool(p, 0, list_size_[p], seq, sink);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t w = 0; w < mask_words_; ++w)
+        for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
+          const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(m));
+          emit_row(p, emitted_[p]++, seq, sink);
+        }
   }
   return kNoError;
 }
 
 template <class Sink>
-bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
-  const DonationKeys& k = keys_[i];
-  const std::uint32_t scope_index[] = {0, k.donor, k.pair, k.project, k.org};  // by Scope
-  // The index into a cap view: no org sends org caps down the general path.
-  const std::uint32_t view_index[] = {0, k.donor, k.pair, k.project,
-                                      k.org == Catalog::kNoOrg ? std::numeric_limits<std::uint32_t>::max() : k.org};
-  const auto& pools = plan_.pools();
-  const auto& max_total_ratio = plan_.campaign().max_total_ratio;
-  // floor(amount * max_total_ratio) may exceed 64 bits: compare it wide.
-  const Wide total_limit = max_total_ratio ? multiply_floor(k.amount, *max_total_ratio) : 0;
-  Minor granted_here = 0;
-  for (std::size_t w = 0; w < mask_words_; ++w)
-  for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
-    const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(m));
-    const CompiledPool& pool = pools[p];
-    if (!pool.stack && granted_here > 0) continue;
-    const Minor base = pool.rate->base(k.amount, id_hash_[i]);
-    if (base == kBaseOverflow) return false;
+std::size_t Allocator::allocate_in_donation_order(std::size_t n, std::uint64_t seq, Sink& sink) {
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t w = 0; w < mask_words_; ++w)
+      for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
+        const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(m));
+        const std::size_t j = tried_[p]++;
+        const bool tried = plan_.pools()[p].stack || granted_here_[i] == 0;
+        if (tried && list_base_[p * kBatch + j] == kBaseOverflow) return i;
+        allocate_pool(p, j, j + 1, seq, sink);
+        emit_row(p, j, seq, sink);
+      }
+  return kNoError;
+}
+
+template <class Sink>
+void Allocator::emit_row(std::uint32_t p, std::size_t j, std::uint64_t seq, Sink& sink) const {
+  const std::size_t at = p * kBatch + j;
+  if (list_grant_[at] != kNotTried) sink.row(seq + list_index_[at], p, list_base_[at], list_grant_[at], list_limit_[at]);
+}
+
+template <class Sink>
+void Allocator::allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink) {
+  switch (plan_.pools()[p].caps.size()) {
+    case 0: return allocate_pool_shaped<0>(p, from, to, seq, sink);
+    case 1: return allocate_pool_shaped<1>(p, from, to, seq, sink);
+    case 2: return allocate_pool_shaped<2>(p, from, to, seq, sink);
+    case 3: return allocate_pool_shaped<3>(p, from, to, seq, sink);
+    default: return allocate_pool_shaped<kAnyCaps>(p, from, to, seq, sink);
+  }
+}
+
+template <std::size_t kCaps, class Sink>
+void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq,
+                                     Sink& sink) {
+  const CompiledPool& pool = plan_.pools()[p];
+  PoolState& state = states_[p];
+  const std::size_t caps = kCaps == kAnyCaps ? pool.caps.size() : kCaps;
+  const PoolView& pool_view = pool_views_[p];
+  const std::uint16_t* index = list_index_.data() + p * kBatch;
+  const Minor* bases = list_base_.data() + p * kBatch;
+  Minor* grants = list_grant_.data() + p * kBatch;
+  LimitId* limits = list_limit_.data() + p * kBatch;
+  const bool has_total_ratio = plan_.campaign().max_total_ratio.has_value();
+  const Minor batch_unlocked = batch_unlocked_[p];
+  // The pool's running totals stay in registers until the end of the run.
+  Minor granted = state.granted;
+  std::uint64_t granted_count = state.grants;
+
+  // The views, copied so that the loop keeps them in registers (counter
+  // writes could alias them in place); copied again when a commit rebuilds them.
+  CapView views[kCaps == kAnyCaps ? kMaxCaps : std::max<std::size_t>(kCaps, 1)];
+  const std::uint32_t* source[std::size(views)];  // by cap: scope_index_ of its scope
+  auto load_views = [&] {
+    for (std::size_t c = 0; c < caps; ++c) {
+      views[c] = views_[cap_begin_[p] + c];
+      source[c] = scope_index_[static_cast<int>(views[c].scope)];
+    }
+  };
+  load_views();
+
+  // Starts loading the big counters (donors, pairs) the donation at list position j will read.
+  // Always inlined: out of line, GCC finds it free of side effects and deletes the calls.
+  auto prefetch = [&](std::size_t j) __attribute__((always_inline)) {
+    for (std::size_t c = 0; c < pool_view.prefetch_count; ++c) {
+      const CapView& v = views[pool_view.prefetch[c]];
+      const std::uint32_t at = source[pool_view.prefetch[c]][index[j]];
+      if (at < v.size) __builtin_prefetch(v.data + at);
+    }
+  };
+  constexpr std::size_t kAhead = 8;  // enough to hide a cache miss behind the work of the donations before
+  for (std::size_t j = from; j < std::min(from + kAhead, to); ++j) prefetch(j);
+
+  for (std::size_t j = from; j < to; ++j) {
+    if (j + kAhead < to) prefetch(j + kAhead);
+    const std::size_t i = index[j];
+    if (!pool.stack && granted_here_[i] > 0) {
+      grants[j] = kNotTried;
+      continue;
+    }
+    const DonationKeys& k = keys_[i];
+    const Minor base = bases[j];
 
     // Headrooms in limit order: caps, then max_total_ratio, then the pool.
-    PoolState& state = states_[p];
     Minor headroom[kMaxCaps + 2];
     LimitId limit_of[kMaxCaps + 2];
-    Minor* slots[kMaxCaps];
+    Minor* slots[std::size(views)];
     std::size_t count = 0;
     Minor grant = base;
-    const CapView* views = views_.data() + cap_begin_[p];  // data(): views_ is empty when no pool has caps
-    for (std::size_t c = 0; c < pool.caps.size(); ++c) {
+    for (std::size_t c = 0; c < caps; ++c) {
       const CapView& v = views[c];
-      const std::uint32_t at = view_index[static_cast<int>(v.scope)];
+      const std::uint32_t at = source[c][i];
       if (at < v.size) [[likely]] {
         slots[c] = v.data + at;
         const Minor limit = v.limit_by_project ? v.limit_by_project[k.project] : v.limit;
@@ -295,36 +356,61 @@ bool Allocator::allocate_one(std::size_t i, std::uint64_t seq, Sink& sink) {
         headroom[count] = limit == kNoLimit ? kUnbounded : used >= limit ? 0 : open;
       } else {
         const CompiledCap& cap = pool.caps[c];
-        headroom[count] = cap_headroom(cap, state.counters[c], scope_index[static_cast<int>(cap.scope)], k, slots[c]);
+        headroom[count] = cap_headroom(cap, state.counters[c], scope_of(cap.scope, k), k, slots[c]);
       }
       limit_of[count] = pool.caps[c].limit_id;
       grant = std::min(grant, headroom[count++]);
     }
-    if (max_total_ratio) {
-      Wide left = total_limit - granted_here;
+    if (has_total_ratio) {
+      const Wide left = total_limit_[i] - granted_here_[i];
       headroom[count] = left > kMinorMax ? kMinorMax : static_cast<Minor>(left);
       limit_of[count] = plan_.max_total_ratio_limit();
       grant = std::min(grant, headroom[count++]);
     }
-    const Minor unlocked = batch_unlocked_[p] >= 0 ? batch_unlocked_[p] : pool.unlocked(k.time);
-    headroom[count] = std::max<Minor>(0, unlocked - state.granted);
+    const Minor unlocked = batch_unlocked >= 0 ? batch_unlocked : pool.unlocked(k.time);
+    headroom[count] = std::max<Minor>(0, unlocked - granted);
     limit_of[count] = plan_.pool_limit();
     grant = std::min(grant, headroom[count++]);
 
     LimitId limit = kLimitNone;
-    if (grant < base) {
+    if (grant < base) {  // the first limit down to the grant names it (the pool's, last, at least)
       std::size_t h = 0;
-      while (headroom[h] != grant) ++h;
+      while (h + 1 < count && headroom[h] != grant) ++h;
       limit = limit_of[h];
     }
-    if (grant > 0) commit(p, k, scope_index, slots, grant, seq);
-    granted_here += grant;
+    if (grant > 0) {
+      // Counts the grant through the slots the headroom step found.
+      bool grew = false;
+      for (std::size_t c = 0; c < caps; ++c) {
+        const Minor delta = grant * views[c].grant_weight + views[c].count_weight;
+        // Unsigned: &uncounted_ may take many grants (it is never read); real counters never wrap.
+        if (slots[c]) [[likely]] {
+          *slots[c] = static_cast<Minor>(static_cast<std::uint64_t>(*slots[c]) + static_cast<std::uint64_t>(delta));
+        } else {
+          state.counters[c].add(scope_of(pool.caps[c].scope, k), k.day, delta);
+          grew = true;
+        }
+      }
+      if (grew) {  // add may have moved the arrays the views point at
+        build_views(p);
+        load_views();
+      }
+      granted += grant;
+      ++granted_count;
+      if (!state.exhausted && granted == pool.budget) {
+        state.exhausted = true;
+        state.exhausted_by = seq + i;
+      }
+    }
+    granted_here_[i] += grant;
     // The live path's explain keeps every limit's headroom; batch sinks skip it.
     if constexpr (requires { sink.headrooms(p, headroom, limit_of, count); })
       sink.headrooms(p, headroom, limit_of, count);
-    sink.row(seq, p, base, grant, limit);
+    grants[j] = grant;
+    limits[j] = limit;
   }
-  return true;
+  state.granted = granted;
+  state.grants = granted_count;
 }
 
 }  // namespace matchfund

@@ -4,7 +4,7 @@
 namespace matchfund {
 namespace {
 
-class FixedRate final : public Rate {
+class FixedRate final : public BatchedRate<FixedRate> {
  public:
   explicit FixedRate(Minor amount) : amount_(amount) {}
   Minor base(Minor, std::uint64_t) const override { return amount_; }

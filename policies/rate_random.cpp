@@ -7,7 +7,7 @@
 namespace matchfund {
 namespace {
 
-class RandomRate final : public Rate {
+class RandomRate final : public BatchedRate<RandomRate> {
  public:
   RandomRate(Ratio min, Ratio step, std::uint64_t points, std::uint64_t key)
       : min_(min), step_(step), points_(points), key_(key) {}

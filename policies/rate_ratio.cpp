@@ -4,7 +4,7 @@
 namespace matchfund {
 namespace {
 
-class RatioRate final : public Rate {
+class RatioRate final : public BatchedRate<RatioRate> {
  public:
   explicit RatioRate(Ratio r) : ratio_(r) {}
   Minor base(Minor amount, std::uint64_t) const override {

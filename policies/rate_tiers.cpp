@@ -12,7 +12,7 @@ struct Band {
   Ratio ratio;
 };
 
-class TiersRate final : public Rate {
+class TiersRate final : public BatchedRate<TiersRate> {
  public:
   explicit TiersRate(std::vector<Band> bands) : bands_(std::move(bands)) {}
   Minor base(Minor amount, std::uint64_t) const override {
