@@ -22,6 +22,11 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
   mask_.resize(mask_words_ * kBatch);
   closed_.resize(mask_words_);
   batch_unlocked_.resize(plan.pools().size());
+  scope_source_[static_cast<int>(Scope::donation)] = no_index_;
+  scope_source_[static_cast<int>(Scope::donor_project)] = pair_index_;
+  scope_source_[static_cast<int>(Scope::org)] = org_index_;
+  for (const CompiledPool& pool : plan.pools())
+    for (const CompiledCap& cap : pool.caps) needs_orgs_ |= cap.scope == Scope::org;
   const std::size_t pools = plan.pools().size();
   present_.reserve(pools);
   list_size_.resize(pools);
@@ -49,36 +54,44 @@ std::size_t Allocator::batch_length(const DonationInput& in, std::size_t begin) 
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
   const Micros offset = plan_.campaign().utc_offset;
   Micros min_time = in.time[begin], max_time = in.time[begin];
+  // A batch of a plan with day caps lies within one local day (batch_length):
+  // its day and each time of day come without a division per donation.
+  const bool one_day = plan_.needs_days();
+  const auto day = one_day ? static_cast<std::int32_t>(local_day(in.time[begin], offset)) : 0;
+  const Micros midnight = static_cast<Micros>(day) * kMicrosPerDay - offset;  // UTC
+  batch_ = in;
+  batch_.size = n;
+  for (auto* column : {&batch_.donor, &batch_.project, &batch_.channel}) *column += begin;
+  batch_.time += begin;
+  batch_.amount += begin;
+  batch_.id_hash += begin;
+  batch_day_ = day;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t j = begin + i;
-    DonationKeys& k = keys_[i];
-    k.time = in.time[j];
-    k.amount = in.amount[j];
-    k.donor = in.donor[j];
-    k.project = in.project[j];
-    k.org = catalog_.project_org[k.project];
-    k.day = plan_.needs_days() ? static_cast<std::int32_t>(local_day(k.time, offset)) : 0;
-    time_of_day_[i] = local_time_of_day(k.time, offset);
-    min_time = std::min(min_time, k.time);
-    max_time = std::max(max_time, k.time);
-    scope_index_[static_cast<int>(Scope::donor)][i] = k.donor;
-    scope_index_[static_cast<int>(Scope::project)][i] = k.project;
-    scope_index_[static_cast<int>(Scope::org)][i] =
-        k.org == Catalog::kNoOrg ? std::numeric_limits<std::uint32_t>::max() : k.org;
-    granted_here_[i] = 0;
+    const Micros t = batch_.time[i];
+    time_of_day_[i] = one_day ? t - midnight : local_time_of_day(t, offset);
+    min_time = std::min(min_time, t);
+    max_time = std::max(max_time, t);
   }
+  std::fill_n(granted_here_, n, 0);
+  if (needs_orgs_)
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t org = catalog_.project_org[batch_.project[i]];
+      org_index_[i] = org == Catalog::kNoOrg ? std::numeric_limits<std::uint32_t>::max() : org;
+    }
+  scope_source_[static_cast<int>(Scope::donor)] = batch_.donor;
+  scope_source_[static_cast<int>(Scope::project)] = batch_.project;
   if (const auto& ratio = plan_.campaign().max_total_ratio)
-    for (std::size_t i = 0; i < n; ++i) total_limit_[i] = multiply_floor(keys_[i].amount, *ratio);
-  batch_day_ = keys_[0].day;
+    for (std::size_t i = 0; i < n; ++i) total_limit_[i] = multiply_floor(batch_.amount[i], *ratio);
   if (plan_.needs_pairs()) {
     // Random probes into a large map: start loading each slot a few donations ahead.
     constexpr std::size_t kAhead = 8;
-    auto key = [this](std::size_t i) { return (static_cast<std::uint64_t>(keys_[i].donor) << 32) | keys_[i].project; };
+    auto key = [this](std::size_t i) {
+      return (static_cast<std::uint64_t>(batch_.donor[i]) << 32) | batch_.project[i];
+    };
     for (std::size_t i = 0; i < std::min(kAhead, n); ++i) pairs_.prefetch(key(i));
     for (std::size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) pairs_.prefetch(key(i + kAhead));
-      keys_[i].pair = pairs_.try_emplace(key(i), static_cast<std::uint32_t>(pairs_.size()));
-      scope_index_[static_cast<int>(Scope::donor_project)][i] = keys_[i].pair;
+      pair_index_[i] = pairs_.try_emplace(key(i), static_cast<std::uint32_t>(pairs_.size()));
     }
   }
   DonationBatch batch;
@@ -90,13 +103,12 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   batch.time_of_day = time_of_day_;
   batch.amount = in.amount + begin;
   batch.id_hash = in.id_hash + begin;
-  id_hash_ = batch.id_hash;
 
   // Project and channel conditions: one lookup per donation covers every pool.
   for (std::size_t w = 0; w < mask_words_; ++w) {
     std::uint64_t* mask = &mask_[w * kBatch];
     for (std::size_t i = 0; i < n; ++i)
-      mask[i] = plan_.project_pools(keys_[i].project)[w] & plan_.channel_pools(in.channel[begin + i])[w];
+      mask[i] = plan_.project_pools(batch_.project[i])[w] & plan_.channel_pools(batch_.channel[i])[w];
   }
   // Time and amount conditions, pool by pool; a time condition classifies the
   // whole batch first, so a closed pool costs nothing per donation.
@@ -159,6 +171,18 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       for (std::size_t j = 0; j < size; ++j) base_overflow_ |= bases[j] == kBaseOverflow;
     }
   }
+}
+
+DonationKeys Allocator::batch_keys(std::size_t i) const {
+  DonationKeys k;
+  k.time = batch_.time[i];
+  k.amount = batch_.amount[i];
+  k.day = batch_day_;
+  k.donor = batch_.donor[i];
+  k.project = batch_.project[i];
+  k.org = catalog_.project_org[k.project];
+  k.pair = plan_.needs_pairs() ? pair_index_[i] : 0;
+  return k;
 }
 
 void Allocator::build_views(std::uint32_t p) {

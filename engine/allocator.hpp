@@ -64,8 +64,9 @@ class Allocator {
   template <class Sink>
   std::size_t allocate(const DonationInput& in, std::uint64_t first_seq, Sink& sink);
 
-  // The keys of donation i of the most recent batch (i < kBatch).
-  const DonationKeys& batch_keys(std::size_t i) const { return keys_[i]; }
+  // The keys of donation i of the most recent batch (i < kBatch), while the
+  // input given to allocate lives.
+  DonationKeys batch_keys(std::size_t i) const;
 
   // Undoes one grant of pool `pool_index` to a donation with these keys (SPEC 6 release).
   void release(const DonationKeys& keys, std::uint32_t pool_index, Minor grant);
@@ -130,10 +131,11 @@ class Allocator {
   // batch list, in order; seq is the sequence number of the batch's first donation.
   template <class Sink>
   void allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink);
-  // allocate_pool for a pool of kCaps caps (kAnyCaps: any number), so that
-  // the common shapes run with the cap loop unrolled.
+  // allocate_pool for a pool of kCaps caps (kAnyCaps: any number) under a
+  // campaign with (kTotalRatio) or without max_total_ratio, so that the
+  // common shapes run with their loops over limits unrolled.
   static constexpr std::size_t kAnyCaps = kMaxCaps + 1;
-  template <std::size_t kCaps, class Sink>
+  template <std::size_t kCaps, bool kTotalRatio, class Sink>
   void allocate_pool_shaped(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink);
   // The rare batch where some eligible base does not fit int64: donation by
   // donation, so that everything before the failing donation is done and its rows handed out.
@@ -149,9 +151,9 @@ class Allocator {
   FlatMap<std::uint32_t> pairs_;  // (donor, project) -> dense index
 
   // Batch scratch, allocated once.
-  DonationKeys keys_[kBatch];
+  DonationInput batch_;  // the input from the batch's first donation
+  bool needs_orgs_ = false;  // some cap counts per org
   Micros time_of_day_[kBatch];
-  const std::uint64_t* id_hash_ = nullptr;  // the batch's donation id hashes
   std::int32_t batch_day_ = 0;
   std::uint8_t eligible_[kBatch];
   // Per donation, a bit per pool it is eligible for ([word][i], pool p in bit
@@ -167,8 +169,12 @@ class Allocator {
   std::vector<std::uint32_t> cap_begin_;  // [pool]
   std::vector<PoolView> pool_views_;    // [pool]
   // By Scope, per donation of the batch: what a cap view is indexed with (0,
-  // donor, donor-project pair, project, org; no org is an index past every view).
-  std::uint32_t scope_index_[5][kBatch] = {};
+  // donor, donor-project pair, project, org; no org is an index past every
+  // view). Donors and projects are read from the input itself.
+  const std::uint32_t* scope_source_[5] = {};
+  std::uint32_t no_index_[kBatch] = {};
+  std::uint32_t pair_index_[kBatch] = {};
+  std::uint32_t org_index_[kBatch] = {};
   // Pool-major scratch. For each pool in present_ (the pools some donation of
   // the batch is eligible for, in try order), the donations it is tried for
   // in batch order ([pool * kBatch + j]) and each one's base, grant and limit.
@@ -179,6 +185,9 @@ class Allocator {
   std::vector<Minor> list_base_, list_grant_;
   std::vector<LimitId> list_limit_;
   std::vector<std::uint16_t> tried_, emitted_;  // [pool]: list positions done
+  // A sink that declares kDiscardsRows (the allocate-only benchmark's) is handed no rows.
+  template <class Sink>
+  static constexpr bool discards_rows = requires { requires Sink::kDiscardsRows; };
   bool base_overflow_ = false;  // some listed base of the batch is kBaseOverflow
   Minor granted_here_[kBatch];  // per donation: granted so far by the pools before in try order
   Wide total_limit_[kBatch];    // per donation: floor(amount * max_total_ratio), when the campaign has one
@@ -245,6 +254,7 @@ std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq
     // the whole batch in turn gives the same grants as donation by donation,
     // and each pool's loop has the same shape every time (its branches predict).
     for (const std::uint32_t p : present_) allocate_pool(p, 0, list_size_[p], seq, sink);
+    if constexpr (discards_rows<Sink>) continue;
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t w = 0; w < mask_words_; ++w)
         for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
@@ -278,16 +288,22 @@ void Allocator::emit_row(std::uint32_t p, std::size_t j, std::uint64_t seq, Sink
 
 template <class Sink>
 void Allocator::allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink) {
-  switch (plan_.pools()[p].caps.size()) {
-    case 0: return allocate_pool_shaped<0>(p, from, to, seq, sink);
-    case 1: return allocate_pool_shaped<1>(p, from, to, seq, sink);
-    case 2: return allocate_pool_shaped<2>(p, from, to, seq, sink);
-    case 3: return allocate_pool_shaped<3>(p, from, to, seq, sink);
-    default: return allocate_pool_shaped<kAnyCaps>(p, from, to, seq, sink);
-  }
+  auto run = [&]<bool kTotalRatio>() {
+    switch (plan_.pools()[p].caps.size()) {
+      case 0: return allocate_pool_shaped<0, kTotalRatio>(p, from, to, seq, sink);
+      case 1: return allocate_pool_shaped<1, kTotalRatio>(p, from, to, seq, sink);
+      case 2: return allocate_pool_shaped<2, kTotalRatio>(p, from, to, seq, sink);
+      case 3: return allocate_pool_shaped<3, kTotalRatio>(p, from, to, seq, sink);
+      default: return allocate_pool_shaped<kAnyCaps, kTotalRatio>(p, from, to, seq, sink);
+    }
+  };
+  if (plan_.campaign().max_total_ratio)
+    run.template operator()<true>();
+  else
+    run.template operator()<false>();
 }
 
-template <std::size_t kCaps, class Sink>
+template <std::size_t kCaps, bool kTotalRatio, class Sink>
 void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq,
                                      Sink& sink) {
   const CompiledPool& pool = plan_.pools()[p];
@@ -298,7 +314,6 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   const Minor* bases = list_base_.data() + p * kBatch;
   Minor* grants = list_grant_.data() + p * kBatch;
   LimitId* limits = list_limit_.data() + p * kBatch;
-  const bool has_total_ratio = plan_.campaign().max_total_ratio.has_value();
   const Minor batch_unlocked = batch_unlocked_[p];
   // The pool's running totals stay in registers until the end of the run.
   Minor granted = state.granted;
@@ -307,11 +322,11 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   // The views, copied so that the loop keeps them in registers (counter
   // writes could alias them in place); copied again when a commit rebuilds them.
   CapView views[kCaps == kAnyCaps ? kMaxCaps : std::max<std::size_t>(kCaps, 1)];
-  const std::uint32_t* source[std::size(views)];  // by cap: scope_index_ of its scope
+  const std::uint32_t* source[std::size(views)];  // by cap: scope_source_ of its scope
   auto load_views = [&] {
     for (std::size_t c = 0; c < caps; ++c) {
       views[c] = views_[cap_begin_[p] + c];
-      source[c] = scope_index_[static_cast<int>(views[c].scope)];
+      source[c] = scope_source_[static_cast<int>(views[c].scope)];
     }
   };
   load_views();
@@ -335,7 +350,6 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
       grants[j] = kNotTried;
       continue;
     }
-    const DonationKeys& k = keys_[i];
     const Minor base = bases[j];
 
     // Headrooms in limit order: caps, then max_total_ratio, then the pool.
@@ -349,35 +363,35 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
       const std::uint32_t at = source[c][i];
       if (at < v.size) [[likely]] {
         slots[c] = v.data + at;
-        const Minor limit = v.limit_by_project ? v.limit_by_project[k.project] : v.limit;
+        const Minor limit = v.limit_by_project ? v.limit_by_project[batch_.project[i]] : v.limit;
         const Minor used = *slots[c];
         const Minor open = v.counts_grants ? kUnbounded : limit - used;
         // Selects, not branches: whether a cap is reached is hard to predict.
         headroom[count] = limit == kNoLimit ? kUnbounded : used >= limit ? 0 : open;
       } else {
         const CompiledCap& cap = pool.caps[c];
+        const DonationKeys k = batch_keys(i);
         headroom[count] = cap_headroom(cap, state.counters[c], scope_of(cap.scope, k), k, slots[c]);
       }
       limit_of[count] = pool.caps[c].limit_id;
       grant = std::min(grant, headroom[count++]);
     }
-    if (has_total_ratio) {
+    if constexpr (kTotalRatio) {
       const Wide left = total_limit_[i] - granted_here_[i];
       headroom[count] = left > kMinorMax ? kMinorMax : static_cast<Minor>(left);
       limit_of[count] = plan_.max_total_ratio_limit();
       grant = std::min(grant, headroom[count++]);
     }
-    const Minor unlocked = batch_unlocked >= 0 ? batch_unlocked : pool.unlocked(k.time);
+    const Minor unlocked = batch_unlocked >= 0 ? batch_unlocked : pool.unlocked(batch_.time[i]);
     headroom[count] = std::max<Minor>(0, unlocked - granted);
     limit_of[count] = plan_.pool_limit();
     grant = std::min(grant, headroom[count++]);
 
-    LimitId limit = kLimitNone;
-    if (grant < base) {  // the first limit down to the grant names it (the pool's, last, at least)
-      std::size_t h = 0;
-      while (h + 1 < count && headroom[h] != grant) ++h;
-      limit = limit_of[h];
-    }
+    // The first limit down to the grant names it (the pool's, last, at least);
+    // selects from the last to the first, not a search that mispredicts.
+    LimitId limit = limit_of[count - 1];
+    for (std::size_t h = count - 1; h-- > 0;) limit = headroom[h] == grant ? limit_of[h] : limit;
+    if (grant == base) limit = kLimitNone;
     if (grant > 0) {
       // Counts the grant through the slots the headroom step found.
       bool grew = false;
@@ -387,6 +401,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
         if (slots[c]) [[likely]] {
           *slots[c] = static_cast<Minor>(static_cast<std::uint64_t>(*slots[c]) + static_cast<std::uint64_t>(delta));
         } else {
+          const DonationKeys k = batch_keys(i);
           state.counters[c].add(scope_of(pool.caps[c].scope, k), k.day, delta);
           grew = true;
         }
