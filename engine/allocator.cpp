@@ -44,11 +44,20 @@ std::size_t Allocator::batch_length(const DonationInput& in, std::size_t begin) 
   // One local day per batch, so a day counter is one array for the whole batch.
   const Micros offset = plan_.campaign().utc_offset;
   const Micros day_start = local_day(in.time[begin], offset) * kMicrosPerDay;  // local time
-  std::size_t length = 1;
-  while (length < n && static_cast<std::uint64_t>(in.time[begin + length] + offset - day_start) <
-                           static_cast<std::uint64_t>(kMicrosPerDay))
-    ++length;
-  return length;
+  auto other_day = [&](std::size_t i) {
+    return static_cast<std::uint64_t>(in.time[begin + i] + offset - day_start) >=
+           static_cast<std::uint64_t>(kMicrosPerDay);
+  };
+  // Blocks of 32 checked without a branch per donation (batches rarely cross midnight).
+  constexpr std::size_t kBlock = 32;
+  std::size_t start = 1;
+  for (; start + kBlock <= n; start += kBlock) {
+    bool any = false;
+    for (std::size_t i = start; i < start + kBlock; ++i) any |= other_day(i);
+    if (any) break;
+  }
+  while (start < n && !other_day(start)) ++start;
+  return start;
 }
 
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
@@ -105,10 +114,16 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   batch.id_hash = in.id_hash + begin;
 
   // Project and channel conditions: one lookup per donation covers every pool.
-  for (std::size_t w = 0; w < mask_words_; ++w) {
-    std::uint64_t* mask = &mask_[w * kBatch];
-    for (std::size_t i = 0; i < n; ++i)
-      mask[i] = plan_.project_pools(batch_.project[i])[w] & plan_.channel_pools(batch_.channel[i])[w];
+  if (mask_words_ == 1) {  // up to 64 pools: one word per name, no multiply per donation
+    const std::uint64_t* by_project = plan_.project_pools(0);
+    const std::uint64_t* by_channel = plan_.channel_pools(0);
+    for (std::size_t i = 0; i < n; ++i) mask_[i] = by_project[batch_.project[i]] & by_channel[batch_.channel[i]];
+  } else {
+    for (std::size_t w = 0; w < mask_words_; ++w) {
+      std::uint64_t* mask = &mask_[w * kBatch];
+      for (std::size_t i = 0; i < n; ++i)
+        mask[i] = plan_.project_pools(batch_.project[i])[w] & plan_.channel_pools(batch_.channel[i])[w];
+    }
   }
   // Time and amount conditions, pool by pool; a time condition classifies the
   // whole batch first, so a closed pool costs nothing per donation.
@@ -158,12 +173,15 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       batch_unlocked_[p] = unlocked == pool.unlocked(max_time) ? unlocked : -1;
       build_views(p);
       present_.push_back(p);
+      // The list: the pool's bit of 64 donations gathered into one word, then its set bits.
       std::uint16_t* list = &list_index_[p * kBatch];
       std::size_t size = 0;
       const int bit = static_cast<int>(p % 64);
-      for (std::size_t i = 0; i < n; ++i) {
-        list[size] = static_cast<std::uint16_t>(i);
-        size += (mask[i] >> bit) & 1;
+      for (std::size_t block = 0; block < n; block += 64) {
+        std::uint64_t members = 0;
+        for (std::size_t i = block; i < std::min(block + 64, n); ++i) members |= ((mask[i] >> bit) & 1) << (i - block);
+        for (; members != 0; members &= members - 1)
+          list[size++] = static_cast<std::uint16_t>(block + std::countr_zero(members));
       }
       list_size_[p] = static_cast<std::uint16_t>(size);
       Minor* bases = &list_base_[p * kBatch];

@@ -340,7 +340,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
       if (at < v.size) __builtin_prefetch(v.data + at);
     }
   };
-  constexpr std::size_t kAhead = 8;  // enough to hide a cache miss behind the work of the donations before
+  constexpr std::size_t kAhead = 16;  // enough to hide a cache miss behind the work of the donations before
   for (std::size_t j = from; j < std::min(from + kAhead, to); ++j) prefetch(j);
 
   for (std::size_t j = from; j < to; ++j) {
