@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <bit>
 #include <iterator>
+#include <type_traits>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -46,6 +47,7 @@ struct PoolState {
   bool exhausted = false;   // granted has reached the whole budget at some point
   std::uint64_t exhausted_by = 0;  // sequence number of the donation that did it
   std::vector<ScopedCounter> counters;  // one per cap, in the pool's cap order
+  bool narrow = false;                  // the counters are int32 (see Allocator::Allocator)
 };
 
 class Allocator {
@@ -97,7 +99,10 @@ class Allocator {
   // share a local day): its counter's dense array for that day, so a
   // donation's slot is one index, with no branch on the scope or the period.
   struct CapView {
-    Minor* data = nullptr;      // a per-donation cap points at zero_ (its index is always 0)
+    // The counter's slots for the batch's day: one of the two is set. A
+    // per-donation cap points wide at zero_ (its index is always 0).
+    Minor* wide = nullptr;
+    std::int32_t* narrow = nullptr;
     std::uint32_t size = 0;     // an index at or past it takes the general path (cap_headroom)
     Scope scope = Scope::donation;
     bool counts_grants = false;
@@ -118,11 +123,10 @@ class Allocator {
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
   // Points pool p's cap views at its counters for the batch's day.
   void build_views(std::uint32_t p);
-  // The headroom of one cap; `slot` is set to where a grant is counted: the
-  // counter's dense slot, &uncounted_ when the cap counts nothing here, or null
-  // when the counter has no dense slot for it yet (commit then calls add).
-  Minor cap_headroom(const CompiledCap& cap, ScopedCounter& counter, std::uint32_t scope, const DonationKeys& k,
-                     Minor*& slot);
+  // The headroom of one cap off its dense array; `counted` is set when a
+  // grant is counted there (through ScopedCounter::add).
+  static Minor cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, std::uint32_t scope,
+                            const DonationKeys& k, bool& counted);
   static std::uint32_t scope_of(Scope scope, const DonationKeys& k);
   // Adds (sign +1) or removes (sign -1) a grant in the pool's total and every cap counter.
   void count(std::uint32_t pool_index, const DonationKeys& k, Minor grant, int sign);
@@ -132,10 +136,11 @@ class Allocator {
   template <class Sink>
   void allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink);
   // allocate_pool for a pool of kCaps caps (kAnyCaps: any number) under a
-  // campaign with (kTotalRatio) or without max_total_ratio, so that the
-  // common shapes run with their loops over limits unrolled.
+  // campaign with (kTotalRatio) or without max_total_ratio, whose counters
+  // are int32 (kNarrow) or int64, so that the common shapes run with their
+  // loops over limits unrolled and no branch on a counter's width.
   static constexpr std::size_t kAnyCaps = kMaxCaps + 1;
-  template <std::size_t kCaps, bool kTotalRatio, class Sink>
+  template <std::size_t kCaps, bool kTotalRatio, bool kNarrow, class Sink>
   void allocate_pool_shaped(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink);
   // The rare batch where some eligible base does not fit int64: donation by
   // donation, so that everything before the failing donation is done and its rows handed out.
@@ -191,8 +196,8 @@ class Allocator {
   bool base_overflow_ = false;  // some listed base of the batch is kBaseOverflow
   Minor granted_here_[kBatch];  // per donation: granted so far by the pools before in try order
   Wide total_limit_[kBatch];    // per donation: floor(amount * max_total_ratio), when the campaign has one
-  Minor zero_ = 0;       // what per-donation caps read: they count nothing
-  Minor uncounted_ = 0;  // where grants of caps that count nothing for a donation go
+  Minor zero_ = 0;  // what per-donation caps read: they count nothing
+  std::int32_t narrow_zero_ = 0;
 };
 
 inline std::uint32_t Allocator::scope_of(Scope scope, const DonationKeys& k) {
@@ -211,15 +216,15 @@ inline std::uint32_t Allocator::scope_of(Scope scope, const DonationKeys& k) {
   return 0;
 }
 
-inline Minor Allocator::cap_headroom(const CompiledCap& cap, ScopedCounter& counter, std::uint32_t scope,
-                                     const DonationKeys& k, Minor*& slot) {
-  slot = &uncounted_;
+inline Minor Allocator::cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, std::uint32_t scope,
+                                     const DonationKeys& k, bool& counted) {
+  counted = false;
   if (cap.scope == Scope::donation) return cap.limit;
   if (cap.scope == Scope::org && k.org == Catalog::kNoOrg) return kUnbounded;
-  slot = counter.slot(scope, k.day);
+  counted = true;
   const Minor limit = cap.per_project_limits ? cap.limit_by_project[k.project] : cap.limit;
   if (limit == kNoLimit) return kUnbounded;
-  const Minor used = slot ? *slot : counter.get(scope, k.day);
+  const Minor used = counter.get(scope, k.day);
   const Minor open = cap.counts_grants ? kUnbounded : limit - used;
   return used >= limit ? 0 : open;  // selects, not branches: whether a cap is reached is hard to predict
 }
@@ -288,22 +293,23 @@ void Allocator::emit_row(std::uint32_t p, std::size_t j, std::uint64_t seq, Sink
 
 template <class Sink>
 void Allocator::allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink) {
-  auto run = [&]<bool kTotalRatio>() {
+  auto run = [&]<bool kTotalRatio, bool kNarrow>() {
     switch (plan_.pools()[p].caps.size()) {
-      case 0: return allocate_pool_shaped<0, kTotalRatio>(p, from, to, seq, sink);
-      case 1: return allocate_pool_shaped<1, kTotalRatio>(p, from, to, seq, sink);
-      case 2: return allocate_pool_shaped<2, kTotalRatio>(p, from, to, seq, sink);
-      case 3: return allocate_pool_shaped<3, kTotalRatio>(p, from, to, seq, sink);
-      default: return allocate_pool_shaped<kAnyCaps, kTotalRatio>(p, from, to, seq, sink);
+      case 0: return allocate_pool_shaped<0, kTotalRatio, kNarrow>(p, from, to, seq, sink);
+      case 1: return allocate_pool_shaped<1, kTotalRatio, kNarrow>(p, from, to, seq, sink);
+      case 2: return allocate_pool_shaped<2, kTotalRatio, kNarrow>(p, from, to, seq, sink);
+      case 3: return allocate_pool_shaped<3, kTotalRatio, kNarrow>(p, from, to, seq, sink);
+      default: return allocate_pool_shaped<kAnyCaps, kTotalRatio, kNarrow>(p, from, to, seq, sink);
     }
   };
-  if (plan_.campaign().max_total_ratio)
-    run.template operator()<true>();
+  const bool total_ratio = plan_.campaign().max_total_ratio.has_value();
+  if (states_[p].narrow)
+    total_ratio ? run.template operator()<true, true>() : run.template operator()<false, true>();
   else
-    run.template operator()<false>();
+    total_ratio ? run.template operator()<true, false>() : run.template operator()<false, false>();
 }
 
-template <std::size_t kCaps, bool kTotalRatio, class Sink>
+template <std::size_t kCaps, bool kTotalRatio, bool kNarrow, class Sink>
 void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq,
                                      Sink& sink) {
   const CompiledPool& pool = plan_.pools()[p];
@@ -330,6 +336,13 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     }
   };
   load_views();
+  using Count = std::conditional_t<kNarrow, std::int32_t, Minor>;
+  auto slots_of = [](const CapView& v) {
+    if constexpr (kNarrow)
+      return v.narrow;
+    else
+      return v.wide;
+  };
 
   // Starts loading the big counters (donors, pairs) the donation at list position j will read.
   // Always inlined: out of line, GCC finds it free of side effects and deletes the calls.
@@ -337,7 +350,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     for (std::size_t c = 0; c < pool_view.prefetch_count; ++c) {
       const CapView& v = views[pool_view.prefetch[c]];
       const std::uint32_t at = source[pool_view.prefetch[c]][index[j]];
-      if (at < v.size) __builtin_prefetch(v.data + at);
+      if (at < v.size) __builtin_prefetch(slots_of(v) + at);
     }
   };
   constexpr std::size_t kAhead = 16;  // enough to hide a cache miss behind the work of the donations before
@@ -355,14 +368,17 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     // Headrooms in limit order: caps, then max_total_ratio, then the pool.
     Minor headroom[kMaxCaps + 2];
     LimitId limit_of[kMaxCaps + 2];
-    Minor* slots[std::size(views)];
+    // Where each cap counts a grant: its dense slot, &uncounted (counts nothing
+    // for this donation), or null (through ScopedCounter::add).
+    Count* slots[std::size(views)];
+    Count uncounted = 0;
     std::size_t count = 0;
     Minor grant = base;
     for (std::size_t c = 0; c < caps; ++c) {
       const CapView& v = views[c];
       const std::uint32_t at = source[c][i];
       if (at < v.size) [[likely]] {
-        slots[c] = v.data + at;
+        slots[c] = slots_of(v) + at;
         const Minor limit = v.limit_by_project ? v.limit_by_project[batch_.project[i]] : v.limit;
         const Minor used = *slots[c];
         const Minor open = v.counts_grants ? kUnbounded : limit - used;
@@ -371,7 +387,9 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
       } else {
         const CompiledCap& cap = pool.caps[c];
         const DonationKeys k = batch_keys(i);
-        headroom[count] = cap_headroom(cap, state.counters[c], scope_of(cap.scope, k), k, slots[c]);
+        bool counted = false;
+        headroom[count] = cap_headroom(cap, state.counters[c], scope_of(cap.scope, k), k, counted);
+        slots[c] = counted ? nullptr : &uncounted;
       }
       limit_of[count] = pool.caps[c].limit_id;
       grant = std::min(grant, headroom[count++]);
@@ -393,13 +411,14 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     for (std::size_t h = count - 1; h-- > 0;) limit = headroom[h] == grant ? limit_of[h] : limit;
     if (grant == base) limit = kLimitNone;
     if (grant > 0) {
-      // Counts the grant through the slots the headroom step found.
+      // Counts the grant where the headroom step found each cap's slot. A
+      // counter stays within its limit, so a narrow one cannot overflow.
       bool grew = false;
       for (std::size_t c = 0; c < caps; ++c) {
-        const Minor delta = grant * views[c].grant_weight + views[c].count_weight;
-        // Unsigned: &uncounted_ may take many grants (it is never read); real counters never wrap.
+        const CapView& v = views[c];
+        const Minor delta = grant * v.grant_weight + v.count_weight;
         if (slots[c]) [[likely]] {
-          *slots[c] = static_cast<Minor>(static_cast<std::uint64_t>(*slots[c]) + static_cast<std::uint64_t>(delta));
+          *slots[c] = static_cast<Count>(*slots[c] + delta);
         } else {
           const DonationKeys k = batch_keys(i);
           state.counters[c].add(scope_of(pool.caps[c].scope, k), k.day, delta);

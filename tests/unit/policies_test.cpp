@@ -427,6 +427,22 @@ TEST(CapPerDonor, CampaignPeriod) {
                            }));
 }
 
+// Counters of caps whose limit fits int32 minor units are kept in 4 bytes
+// (a counter never passes its limit). At the edge: a per-donor limit of
+// 21474836.47 = 2^31 - 1 minor units fills exactly; one of 21474836.48 must
+// count past int32 (a narrow counter would wrap and grant again).
+TEST(CapPerDonor, CountersAtTheInt32Edge) {
+  const std::string rows = std::string(kHeader) + "a1," + kT + ",u,p,20000000\n" + "a2," + kT + ",u,p,1474836.47\n" +
+                           "a3," + kT + ",u,p,5\n" + "a4," + kT + ",u,p,5\n";
+  auto at_max = simulate(one_pool(R"(, "caps": {"per_donor": {"amount": "21474836.47"}})", "", "90000000"), rows);
+  EXPECT_EQ(at_max->ledger(), (Lines{"a1,p,20000000.00,20000000.00,none", "a2,p,1474836.47,1474836.47,none",
+                                     "a3,p,5.00,0.00,per_donor", "a4,p,5.00,0.00,per_donor"}));
+  auto past_max = simulate(one_pool(R"(, "caps": {"per_donor": {"amount": "21474836.48"}})", "", "90000000"), rows);
+  EXPECT_EQ(past_max->ledger(), (Lines{"a1,p,20000000.00,20000000.00,none", "a2,p,1474836.47,1474836.47,none",
+                                       "a3,p,5.00,0.01,per_donor", "a4,p,5.00,0.00,per_donor"}));
+  EXPECT_EQ(past_max->pool("p").granted, Minor{2147483648});
+}
+
 TEST(CapPerDonor, DayPeriodFollowsTheLocalDayOfEachDonation) {
   // utc_offset -03:00: the local day changes at 03:00Z.
   auto run = simulate(one_pool(R"(, "caps": {"per_donor": {"amount": "10", "per": "day"}})", R"("utc_offset": "-03:00",)"),
