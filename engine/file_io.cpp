@@ -148,6 +148,7 @@ AtomicOutput::AtomicOutput(std::string path) : path_(std::move(path)) {
 }
 
 AtomicOutput::~AtomicOutput() {
+  stop_writer();
   if (fd_ >= 0) ::close(fd_);
   if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
   forget_temporary(cleanup_slot_);
@@ -159,8 +160,44 @@ void AtomicOutput::write(std::string_view bytes) {
 }
 
 void AtomicOutput::flush() {
-  if (error_ == 0 && !write_all(fd_, buffer_.data(), buffer_.size(), error_)) error_what_ = "cannot write";
+  if (!writer_.joinable()) writer_ = std::thread([this] { write_blocks(); });
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return !pending_; });
+  in_flight_.swap(buffer_);  // buffer_ takes the written block's capacity
+  pending_ = true;
+  lock.unlock();
+  changed_.notify_all();
   buffer_.clear();
+}
+
+void AtomicOutput::write_blocks() {
+  for (;;) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return pending_ || stopping_; });
+    if (!pending_) return;
+    lock.unlock();
+    if (error_ == 0 && !write_all(fd_, in_flight_.data(), in_flight_.size(), error_)) error_what_ = "cannot write";
+    // Start the disk on this block now, so the fsync at finish has little left to wait for.
+    if (error_ == 0 && path_ != "-" && !in_place_)
+      ::sync_file_range(fd_, static_cast<off_t>(written_), static_cast<off_t>(in_flight_.size()),
+                        SYNC_FILE_RANGE_WRITE);
+    written_ += in_flight_.size();
+    lock.lock();
+    in_flight_.clear();
+    pending_ = false;
+    lock.unlock();
+    changed_.notify_all();
+  }
+}
+
+void AtomicOutput::stop_writer() {
+  if (!writer_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  writer_.join();  // the thread writes the pending block first
 }
 
 void AtomicOutput::fail_now(const std::string& what, int err) {
@@ -169,7 +206,9 @@ void AtomicOutput::fail_now(const std::string& what, int err) {
 }
 
 void AtomicOutput::finish() {
-  flush();
+  stop_writer();
+  if (error_ == 0 && !write_all(fd_, buffer_.data(), buffer_.size(), error_)) error_what_ = "cannot write";
+  buffer_.clear();
   if (error_ != 0) fail_now(error_what_, error_);
   if (path_ == "-" || in_place_) return;
   if (::fsync(fd_) != 0) fail_now("cannot write", errno);

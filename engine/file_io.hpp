@@ -1,9 +1,12 @@
 // Reading whole input files and writing outputs that appear only on success.
 #pragma once
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace matchfund {
 
@@ -26,6 +29,9 @@ std::string read_rules_file(const std::string& path);
 // An existing target that is a symbolic link or not a regular file
 // (/dev/stdout, /dev/null, a FIFO) is staged the same way and written through
 // in place at publish, never replaced.
+// Full blocks are written by a background thread (started at the first one),
+// so that filling the next block overlaps writing the last and the disk's
+// writeback; a small output is written once, at finish().
 class AtomicOutput {
  public:
   explicit AtomicOutput(std::string path);
@@ -52,7 +58,12 @@ class AtomicOutput {
 
  private:
   static constexpr std::size_t kFlushAt = 1 << 20;
+  // Hands the buffer to the writer thread, once it is done with the block before.
   void flush();
+  // The writer thread: writes each block handed to it and starts its writeback.
+  void write_blocks();
+  // Waits for the block in flight, then ends the writer thread.
+  void stop_writer();
   void fail_now(const std::string& what, int err);
 
   std::string path_;
@@ -64,6 +75,16 @@ class AtomicOutput {
   bool committed_ = false;
   bool in_place_ = false;  // the target is a link, device or FIFO: copy into it at publish
   std::string buffer_;
+
+  // The writer thread and the block it writes. error_ and error_what_ belong
+  // to it while it runs, and to the caller once stop_writer returns.
+  std::thread writer_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string in_flight_;
+  bool pending_ = false;  // in_flight_ holds a block to write
+  bool stopping_ = false;
+  std::size_t written_ = 0;  // bytes written so far (the offset of the next block)
 };
 
 }  // namespace matchfund
