@@ -115,22 +115,16 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   batch.min_time = min_time;
   batch.max_time = max_time;
   batch.utc_offset = offset;
-  batch.time = in.time + begin;
+  batch.time = batch_.time;
   batch.time_of_day = time_of_day_;
-  batch.amount = in.amount + begin;
-  batch.id_hash = in.id_hash + begin;
+  batch.amount = batch_.amount;
+  batch.id_hash = batch_.id_hash;
 
   // Project and channel conditions: one lookup per donation covers every pool.
-  if (mask_words_ == 1) {  // up to 64 pools: one word per name, no multiply per donation
-    const std::uint64_t* by_project = plan_.project_pools(0);
-    const std::uint64_t* by_channel = plan_.channel_pools(0);
-    for (std::size_t i = 0; i < n; ++i) mask_[i] = by_project[batch_.project[i]] & by_channel[batch_.channel[i]];
-  } else {
-    for (std::size_t w = 0; w < mask_words_; ++w) {
-      std::uint64_t* mask = &mask_[w * kBatch];
-      for (std::size_t i = 0; i < n; ++i)
-        mask[i] = plan_.project_pools(batch_.project[i])[w] & plan_.channel_pools(batch_.channel[i])[w];
-    }
+  for (std::size_t w = 0; w < mask_words_; ++w) {
+    std::uint64_t* mask = &mask_[w * kBatch];
+    for (std::size_t i = 0; i < n; ++i)
+      mask[i] = plan_.project_pools(batch_.project[i])[w] & plan_.channel_pools(batch_.channel[i])[w];
   }
   // Time and amount conditions, pool by pool; a time condition classifies the
   // whole batch first, so a closed pool costs nothing per donation.
