@@ -189,7 +189,8 @@ class Allocator {
   std::vector<std::uint16_t> list_index_;
   std::vector<Minor> list_base_, list_grant_;
   std::vector<LimitId> list_limit_;
-  std::vector<std::uint16_t> tried_, emitted_;  // [pool]: list positions done
+  std::vector<std::uint16_t> tried_;    // [pool]: list positions allocated (donation order only)
+  std::vector<std::uint16_t> emitted_;  // [pool]: list positions whose row was handed out
   // A sink that declares kDiscardsRows (the allocate-only benchmark's) is handed no rows.
   template <class Sink>
   static constexpr bool discards_rows = requires { requires Sink::kDiscardsRows; };
@@ -247,8 +248,6 @@ std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq
     n = batch_length(in, begin);
     prepare(in, begin, n);
     const std::uint64_t seq = first_seq + begin;
-    std::fill(tried_.begin(), tried_.end(), 0);
-    std::fill(emitted_.begin(), emitted_.end(), 0);
     if (base_overflow_) [[unlikely]] {
       const std::size_t failed = allocate_in_donation_order(n, seq, sink);
       if (failed != kNoError) return begin + failed;
@@ -260,6 +259,7 @@ std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq
     // and each pool's loop has the same shape every time (its branches predict).
     for (const std::uint32_t p : present_) allocate_pool(p, 0, list_size_[p], seq, sink);
     if constexpr (discards_rows<Sink>) continue;
+    std::fill(emitted_.begin(), emitted_.end(), 0);
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t w = 0; w < mask_words_; ++w)
         for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
@@ -272,6 +272,7 @@ std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq
 
 template <class Sink>
 std::size_t Allocator::allocate_in_donation_order(std::size_t n, std::uint64_t seq, Sink& sink) {
+  std::fill(tried_.begin(), tried_.end(), 0);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t w = 0; w < mask_words_; ++w)
       for (std::uint64_t m = mask_[w * kBatch + i]; m != 0; m &= m - 1) {
