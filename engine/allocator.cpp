@@ -1,6 +1,27 @@
 #include "engine/allocator.hpp"
 
+#include <emmintrin.h>
+
 namespace matchfund {
+namespace {
+
+// Bit `bit` of words[0, count) (count <= 64) as one word: bit i is words[i]'s.
+// Each word's bit is shifted to its sign and two words at a time give theirs
+// up by movemask (SSE2 is part of x86-64): about a third of the instructions
+// of a shift-and-or per word, which was a tenth of allocating.
+std::uint64_t gather_bit(const std::uint64_t* words, std::size_t count, unsigned bit) {
+  const __m128i to_sign = _mm_cvtsi32_si128(static_cast<int>(63 - bit));
+  std::uint64_t gathered = 0;
+  std::size_t i = 0;
+  for (; i + 2 <= count; i += 2) {
+    const __m128i v = _mm_sll_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(words + i)), to_sign);
+    gathered |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_castsi128_pd(v))) << i;
+  }
+  if (i < count) gathered |= ((words[i] >> bit) & 1) << i;
+  return gathered;
+}
+
+}  // namespace
 
 Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), catalog_(catalog) {
   for (const CompiledPool& pool : plan.pools()) {
@@ -45,48 +66,48 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
   emitted_.resize(pools);
 }
 
-std::size_t Allocator::batch_length(const DonationInput& in, std::size_t begin) const {
-  const std::size_t n = std::min(kBatch, in.size - begin);
-  if (!plan_.needs_days()) return n;
-  // One local day per batch, so a day counter is one array for the whole batch.
+std::size_t Allocator::start_batch(const DonationInput& in, std::size_t begin) {
+  const std::size_t most = std::min(kBatch, in.size - begin);
   const Micros offset = plan_.campaign().utc_offset;
-  const Micros day_start = local_day(in.time[begin], offset) * kMicrosPerDay;  // local time
+  const Micros* time = in.time + begin;
+  if (!plan_.needs_days()) {
+    batch_day_ = 0;
+    for (std::size_t i = 0; i < most; ++i) time_of_day_[i] = local_time_of_day(time[i], offset);
+    return most;
+  }
+  // One local day per batch, so a day counter is one array for the whole
+  // batch, and each time of day is a subtraction.
+  batch_day_ = static_cast<std::int32_t>(local_day(time[0], offset));
+  const Micros midnight = static_cast<Micros>(batch_day_) * kMicrosPerDay - offset;  // UTC
   auto other_day = [&](std::size_t i) {
-    return static_cast<std::uint64_t>(in.time[begin + i] + offset - day_start) >=
-           static_cast<std::uint64_t>(kMicrosPerDay);
+    time_of_day_[i] = time[i] - midnight;
+    return static_cast<std::uint64_t>(time_of_day_[i]) >= static_cast<std::uint64_t>(kMicrosPerDay);
   };
   // Blocks of 32 checked without a branch per donation (batches rarely cross midnight).
   constexpr std::size_t kBlock = 32;
-  std::size_t start = 1;
-  for (; start + kBlock <= n; start += kBlock) {
+  time_of_day_[0] = time[0] - midnight;
+  std::size_t n = 1;
+  for (; n + kBlock <= most; n += kBlock) {
     bool any = false;
-    for (std::size_t i = start; i < start + kBlock; ++i) any |= other_day(i);
+    for (std::size_t i = n; i < n + kBlock; ++i) any |= other_day(i);
     if (any) break;
   }
-  while (start < n && !other_day(start)) ++start;
-  return start;
+  while (n < most && !other_day(n)) ++n;
+  return n;
 }
 
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
   const Micros offset = plan_.campaign().utc_offset;
   Micros min_time = in.time[begin], max_time = in.time[begin];
-  // A batch of a plan with day caps lies within one local day (batch_length):
-  // its day and each time of day come without a division per donation.
-  const bool one_day = plan_.needs_days();
-  const auto day = one_day ? static_cast<std::int32_t>(local_day(in.time[begin], offset)) : 0;
-  const Micros midnight = static_cast<Micros>(day) * kMicrosPerDay - offset;  // UTC
   batch_ = in;
   batch_.size = n;
   for (auto* column : {&batch_.donor, &batch_.project, &batch_.channel}) *column += begin;
   batch_.time += begin;
   batch_.amount += begin;
   batch_.id_hash += begin;
-  batch_day_ = day;
   for (std::size_t i = 0; i < n; ++i) {
-    const Micros t = batch_.time[i];
-    time_of_day_[i] = one_day ? t - midnight : local_time_of_day(t, offset);
-    min_time = std::min(min_time, t);
-    max_time = std::max(max_time, t);
+    min_time = std::min(min_time, batch_.time[i]);
+    max_time = std::max(max_time, batch_.time[i]);
   }
   std::fill_n(granted_here_, n, 0);
   if (needs_orgs_)
@@ -177,11 +198,9 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       // The list: the pool's bit of 64 donations gathered into one word, then its set bits.
       std::uint16_t* list = &list_index_[p * kBatch];
       std::size_t size = 0;
-      const int bit = static_cast<int>(p % 64);
       for (std::size_t block = 0; block < n; block += 64) {
-        std::uint64_t members = 0;
-        for (std::size_t i = block; i < std::min(block + 64, n); ++i) members |= ((mask[i] >> bit) & 1) << (i - block);
-        for (; members != 0; members &= members - 1)
+        for (std::uint64_t members = gather_bit(mask + block, std::min<std::size_t>(64, n - block), p % 64);
+             members != 0; members &= members - 1)
           list[size++] = static_cast<std::uint16_t>(block + std::countr_zero(members));
       }
       list_size_[p] = static_cast<std::uint16_t>(size);

@@ -116,10 +116,11 @@ class Allocator {
     std::uint8_t prefetch[kMaxCaps] = {};  // the caps the prefetch loads
   };
 
-  // How many donations from `begin` make the next batch: at most kBatch, all
-  // on the local day of the first when caps count per day.
-  std::size_t batch_length(const DonationInput& in, std::size_t begin) const;
-  // The stateless step for in[begin, begin + n).
+  // Starts the next batch at `begin`: returns how many donations it takes (at
+  // most kBatch, all on the local day of the first when caps count per day)
+  // and sets batch_day_ and each one's local time of day.
+  std::size_t start_batch(const DonationInput& in, std::size_t begin);
+  // The stateless step for the batch in[begin, begin + n) that start_batch began.
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
   // Points pool p's cap views at its counters for the batch's day.
   void build_views(std::uint32_t p);
@@ -245,7 +246,7 @@ inline void Allocator::count(std::uint32_t pool_index, const DonationKeys& k, Mi
 template <class Sink>
 std::size_t Allocator::allocate(const DonationInput& in, std::uint64_t first_seq, Sink& sink) {
   for (std::size_t begin = 0, n = 0; begin < in.size; begin += n) {
-    n = batch_length(in, begin);
+    n = start_batch(in, begin);
     prepare(in, begin, n);
     const std::uint64_t seq = first_seq + begin;
     if (base_overflow_) [[unlikely]] {
