@@ -122,6 +122,8 @@ class Allocator {
   std::size_t start_batch(const DonationInput& in, std::size_t begin);
   // The stateless step for the batch in[begin, begin + n) that start_batch began.
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
+  // Starts loading the input columns of in[begin, begin + count).
+  static void prefetch_columns(const DonationInput& in, std::size_t begin, std::size_t count);
   // Points pool p's cap views at its counters for the batch's day.
   void build_views(std::uint32_t p);
   // The headroom of one cap off its dense array; `counted` is set when a
