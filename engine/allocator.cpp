@@ -52,6 +52,9 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
       return cap.scope == Scope::donation ||
              (!cap.per_project_limits && cap.limit >= 0 && cap.limit <= std::numeric_limits<std::int32_t>::max());
     });
+    state.plain = std::all_of(pool.caps.begin(), pool.caps.end(), [](const CompiledCap& cap) {
+      return !cap.counts_grants && !cap.per_project_limits && cap.limit != kNoLimit;
+    });
     for (const CompiledCap& cap : pool.caps) {
       state.counters.emplace_back(cap.period, state.narrow);
       std::uint32_t scopes = cap.scope == Scope::donor     ? catalog.donors.size()
@@ -243,6 +246,17 @@ DonationKeys Allocator::batch_keys(std::size_t i) const {
   k.org = catalog_.project_org[k.project];
   k.pair = plan_.needs_pairs() ? pair_index_[i] : 0;
   return k;
+}
+
+Minor Allocator::general_headroom(std::uint32_t p, std::size_t c, std::size_t i, bool& counted) const {
+  const CompiledCap& cap = plan_.pools()[p].caps[c];
+  const DonationKeys k = batch_keys(i);
+  return cap_headroom(cap, states_[p].counters[c], scope_of(cap.scope, k), k, counted);
+}
+
+void Allocator::general_count(std::uint32_t p, std::size_t c, std::size_t i, Minor delta) {
+  const DonationKeys k = batch_keys(i);
+  states_[p].counters[c].add(scope_of(plan_.pools()[p].caps[c].scope, k), k.day, delta);
 }
 
 void Allocator::build_views(std::uint32_t p) {

@@ -48,6 +48,7 @@ struct PoolState {
   std::uint64_t exhausted_by = 0;  // sequence number of the donation that did it
   std::vector<ScopedCounter> counters;  // one per cap, in the pool's cap order
   bool narrow = false;                  // the counters are int32 (see Allocator::Allocator)
+  bool plain = false;  // every cap limits an amount by one fixed limit (see Allocator::Allocator)
 };
 
 class Allocator {
@@ -131,6 +132,14 @@ class Allocator {
   static Minor cap_headroom(const CompiledCap& cap, const ScopedCounter& counter, std::uint32_t scope,
                             const DonationKeys& k, bool& counted);
   static std::uint32_t scope_of(Scope scope, const DonationKeys& k);
+  // The kernels' way for cap c of pool p and donation i of the batch when its
+  // scope has no slot in the batch's view (a donor new since the view was
+  // built, no org): the headroom (counted: a grant is counted, through
+  // general_count), and counting delta. Out of line, so that the kernels'
+  // loops keep their registers for the common case.
+  [[gnu::noinline, gnu::cold]] Minor general_headroom(std::uint32_t p, std::size_t c, std::size_t i,
+                                                      bool& counted) const;
+  [[gnu::noinline, gnu::cold]] void general_count(std::uint32_t p, std::size_t c, std::size_t i, Minor delta);
   // Adds (sign +1) or removes (sign -1) a grant in the pool's total and every cap counter.
   void count(std::uint32_t pool_index, const DonationKeys& k, Minor grant, int sign);
 
@@ -140,10 +149,12 @@ class Allocator {
   void allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink);
   // allocate_pool for a pool of kCaps caps (kAnyCaps: any number) under a
   // campaign with (kTotalRatio) or without max_total_ratio, whose counters
-  // are int32 (kNarrow) or int64, so that the common shapes run with their
-  // loops over limits unrolled and no branch on a counter's width.
+  // are int32 (kNarrow) or int64 and whose caps are all plain (kPlain: an
+  // amount under one fixed limit, so a headroom is the limit less the
+  // counter), so that the common shapes run with their loops over limits
+  // unrolled and no branch on a counter's width or a cap's kind.
   static constexpr std::size_t kAnyCaps = kMaxCaps + 1;
-  template <std::size_t kCaps, bool kTotalRatio, bool kNarrow, class Sink>
+  template <std::size_t kCaps, bool kTotalRatio, bool kNarrow, bool kPlain, class Sink>
   void allocate_pool_shaped(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink);
   // The rare batch where some eligible base does not fit int64: donation by
   // donation, so that everything before the failing donation is done and its rows handed out.
@@ -297,23 +308,29 @@ void Allocator::emit_row(std::uint32_t p, std::size_t j, std::uint64_t seq, Sink
 
 template <class Sink>
 void Allocator::allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink) {
-  auto run = [&]<bool kTotalRatio, bool kNarrow>() {
+  auto run = [&]<bool kTotalRatio, bool kNarrow, bool kPlain>() {
     switch (plan_.pools()[p].caps.size()) {
-      case 0: return allocate_pool_shaped<0, kTotalRatio, kNarrow>(p, from, to, seq, sink);
-      case 1: return allocate_pool_shaped<1, kTotalRatio, kNarrow>(p, from, to, seq, sink);
-      case 2: return allocate_pool_shaped<2, kTotalRatio, kNarrow>(p, from, to, seq, sink);
-      case 3: return allocate_pool_shaped<3, kTotalRatio, kNarrow>(p, from, to, seq, sink);
-      default: return allocate_pool_shaped<kAnyCaps, kTotalRatio, kNarrow>(p, from, to, seq, sink);
+      case 0: return allocate_pool_shaped<0, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+      case 1: return allocate_pool_shaped<1, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+      case 2: return allocate_pool_shaped<2, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+      case 3: return allocate_pool_shaped<3, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+      default: return allocate_pool_shaped<kAnyCaps, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
     }
   };
+  // Plain caps with limits within int32 are the common case (every platform
+  // and corporate pool of the peak-day model); plain wide pools take the
+  // general kernel, which keeps the number of kernels down.
   const bool total_ratio = plan_.campaign().max_total_ratio.has_value();
-  if (states_[p].narrow)
-    total_ratio ? run.template operator()<true, true>() : run.template operator()<false, true>();
+  const PoolState& state = states_[p];
+  if (state.narrow && state.plain)
+    total_ratio ? run.template operator()<true, true, true>() : run.template operator()<false, true, true>();
+  else if (state.narrow)
+    total_ratio ? run.template operator()<true, true, false>() : run.template operator()<false, true, false>();
   else
-    total_ratio ? run.template operator()<true, false>() : run.template operator()<false, false>();
+    total_ratio ? run.template operator()<true, false, false>() : run.template operator()<false, false, false>();
 }
 
-template <std::size_t kCaps, bool kTotalRatio, bool kNarrow, class Sink>
+template <std::size_t kCaps, bool kTotalRatio, bool kNarrow, bool kPlain, class Sink>
 void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq,
                                      Sink& sink) {
   const CompiledPool& pool = plan_.pools()[p];
@@ -333,10 +350,12 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   // writes could alias them in place); copied again when a commit rebuilds them.
   CapView views[kCaps == kAnyCaps ? kMaxCaps : std::max<std::size_t>(kCaps, 1)];
   const std::uint32_t* source[std::size(views)];  // by cap: scope_source_ of its scope
+  LimitId cap_limit_id[std::size(views)];
   auto load_views = [&] {
     for (std::size_t c = 0; c < caps; ++c) {
       views[c] = views_[cap_begin_[p] + c];
       source[c] = scope_source_[static_cast<int>(views[c].scope)];
+      cap_limit_id[c] = pool.caps[c].limit_id;
     }
   };
   load_views();
@@ -383,19 +402,21 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
       const std::uint32_t at = source[c][i];
       if (at < v.size) [[likely]] {
         slots[c] = slots_of(v) + at;
-        const Minor limit = v.limit_by_project ? v.limit_by_project[batch_.project[i]] : v.limit;
         const Minor used = *slots[c];
-        const Minor open = v.counts_grants ? kUnbounded : limit - used;
-        // Selects, not branches: whether a cap is reached is hard to predict.
-        headroom[count] = limit == kNoLimit ? kUnbounded : used >= limit ? 0 : open;
+        if constexpr (kPlain) {
+          headroom[count] = std::max<Minor>(0, v.limit - used);
+        } else {
+          const Minor limit = v.limit_by_project ? v.limit_by_project[batch_.project[i]] : v.limit;
+          const Minor open = v.counts_grants ? kUnbounded : limit - used;
+          // Selects, not branches: whether a cap is reached is hard to predict.
+          headroom[count] = limit == kNoLimit ? kUnbounded : used >= limit ? 0 : open;
+        }
       } else {
-        const CompiledCap& cap = pool.caps[c];
-        const DonationKeys k = batch_keys(i);
         bool counted = false;
-        headroom[count] = cap_headroom(cap, state.counters[c], scope_of(cap.scope, k), k, counted);
+        headroom[count] = general_headroom(p, c, i, counted);
         slots[c] = counted ? nullptr : &uncounted;
       }
-      limit_of[count] = pool.caps[c].limit_id;
+      limit_of[count] = cap_limit_id[c];
       grant = std::min(grant, headroom[count++]);
     }
     if constexpr (kTotalRatio) {
@@ -424,8 +445,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
         if (slots[c]) [[likely]] {
           *slots[c] = static_cast<Count>(*slots[c] + delta);
         } else {
-          const DonationKeys k = batch_keys(i);
-          state.counters[c].add(scope_of(pool.caps[c].scope, k), k.day, delta);
+          general_count(p, c, i, delta);
           grew = true;
         }
       }
