@@ -230,8 +230,7 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       }
       list_size_[p] = static_cast<std::uint16_t>(size);
       Minor* bases = &list_base_[p * kBatch];
-      pool.rate->bases(batch.amount, batch.id_hash, list, size, bases);
-      for (std::size_t j = 0; j < size; ++j) base_overflow_ |= bases[j] == kBaseOverflow;
+      base_overflow_ |= pool.rate->bases(batch.amount, batch.id_hash, list, size, bases);
     }
   }
 }

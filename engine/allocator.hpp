@@ -342,9 +342,14 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   Minor* grants = list_grant_.data() + p * kBatch;
   LimitId* limits = list_limit_.data() + p * kBatch;
   const Minor batch_unlocked = batch_unlocked_[p];
-  // The pool's running totals stay in registers until the end of the run.
+  // The pool's running totals and fixed fields stay in registers for the
+  // whole run (stores to counters could alias them in place).
   Minor granted = state.granted;
   std::uint64_t granted_count = state.grants;
+  bool exhausted = state.exhausted;
+  const bool stack = pool.stack;
+  const Minor budget = pool.budget;
+  const LimitId total_ratio_limit = plan_.max_total_ratio_limit(), pool_limit = plan_.pool_limit();
 
   // The views, copied so that the loop keeps them in registers (counter
   // writes could alias them in place); copied again when a commit rebuilds them.
@@ -369,11 +374,13 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
 
   // Starts loading the big counters (donors, pairs) the donation at list position j will read.
   // Always inlined: out of line, GCC finds it free of side effects and deletes the calls.
+  const std::size_t prefetch_count = pool_view.prefetch_count;
   auto prefetch = [&](std::size_t j) __attribute__((always_inline)) {
-    for (std::size_t c = 0; c < pool_view.prefetch_count; ++c) {
-      const CapView& v = views[pool_view.prefetch[c]];
-      const std::uint32_t at = source[pool_view.prefetch[c]][index[j]];
-      if (at < v.size) __builtin_prefetch(slots_of(v) + at);
+    // Bounded by the cap count, so that a kernel's loop unrolls.
+    for (std::size_t k = 0; k < std::size(views) && k < prefetch_count; ++k) {
+      const std::size_t c = pool_view.prefetch[k];
+      const std::uint32_t at = source[c][index[j]];
+      if (at < views[c].size) __builtin_prefetch(slots_of(views[c]) + at);
     }
   };
   constexpr std::size_t kAhead = 16;  // enough to hide a cache miss behind the work of the donations before
@@ -382,7 +389,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   for (std::size_t j = from; j < to; ++j) {
     if (j + kAhead < to) prefetch(j + kAhead);
     const std::size_t i = index[j];
-    if (!pool.stack && granted_here_[i] > 0) {
+    if (!stack && granted_here_[i] > 0) {
       grants[j] = kNotTried;
       continue;
     }
@@ -422,12 +429,12 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     if constexpr (kTotalRatio) {
       const Wide left = total_limit_[i] - granted_here_[i];
       headroom[count] = left > kMinorMax ? kMinorMax : static_cast<Minor>(left);
-      limit_of[count] = plan_.max_total_ratio_limit();
+      limit_of[count] = total_ratio_limit;
       grant = std::min(grant, headroom[count++]);
     }
     const Minor unlocked = batch_unlocked >= 0 ? batch_unlocked : pool.unlocked(batch_.time[i]);
     headroom[count] = std::max<Minor>(0, unlocked - granted);
-    limit_of[count] = plan_.pool_limit();
+    limit_of[count] = pool_limit;
     grant = std::min(grant, headroom[count++]);
 
     // The first limit down to the grant names it (the pool's, last, at least);
@@ -455,8 +462,8 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
       }
       granted += grant;
       ++granted_count;
-      if (!state.exhausted && granted == pool.budget) {
-        state.exhausted = true;
+      if (!exhausted && granted == budget) {
+        exhausted = true;
         state.exhausted_by = seq + i;
       }
     }
@@ -469,6 +476,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   }
   state.granted = granted;
   state.grants = granted_count;
+  state.exhausted = exhausted;
 }
 
 }  // namespace matchfund

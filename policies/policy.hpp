@@ -47,8 +47,9 @@ class Rate {
   // pool the donation is eligible for.
   virtual Minor base(Minor amount, std::uint64_t id_hash) const = 0;
   // The bases of the donations index[0..n) of a batch: out[j] = base(amount[index[j]],
-  // id_hash[index[j]]). One virtual call per pool and batch instead of one per donation.
-  virtual void bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
+  // id_hash[index[j]]); returns whether one of them is kBaseOverflow. One
+  // virtual call per pool and batch instead of one per donation.
+  virtual bool bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
                      Minor* out) const = 0;
 };
 
@@ -56,10 +57,15 @@ class Rate {
 template <class Self>
 class BatchedRate : public Rate {
  public:
-  void bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
+  bool bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
              Minor* out) const final {
     const Self& self = static_cast<const Self&>(*this);
-    for (std::size_t j = 0; j < n; ++j) out[j] = self.Self::base(amount[index[j]], id_hash[index[j]]);
+    bool overflow = false;
+    for (std::size_t j = 0; j < n; ++j) {
+      out[j] = self.Self::base(amount[index[j]], id_hash[index[j]]);
+      overflow |= out[j] == kBaseOverflow;
+    }
+    return overflow;
   }
 };
 
