@@ -143,7 +143,11 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   scope_source_[static_cast<int>(Scope::donor)] = batch_.donor;
   scope_source_[static_cast<int>(Scope::project)] = batch_.project;
   if (const auto& ratio = plan_.campaign().max_total_ratio)
-    for (std::size_t i = 0; i < n; ++i) total_limit_[i] = multiply_floor(batch_.amount[i], *ratio);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Wide limit = multiply_floor(batch_.amount[i], *ratio);
+      constexpr auto kMost = std::numeric_limits<std::uint64_t>::max();
+      total_limit_[i] = limit > kMost ? kMost : static_cast<std::uint64_t>(limit);
+    }
   if (plan_.needs_pairs()) {
     // Random probes into a large map: start loading each slot a few donations ahead.
     constexpr std::size_t kAhead = 8;

@@ -210,7 +210,11 @@ class Allocator {
   static constexpr bool discards_rows = requires { requires Sink::kDiscardsRows; };
   bool base_overflow_ = false;  // some listed base of the batch is kBaseOverflow
   Minor granted_here_[kBatch];  // per donation: granted so far by the pools before in try order
-  Wide total_limit_[kBatch];    // per donation: floor(amount * max_total_ratio), when the campaign has one
+  // Per donation, when the campaign has max_total_ratio: floor(amount *
+  // max_total_ratio), saturated at 2^64 - 1. A donation's grants never pass
+  // it, so what is left under it is exact in 64 bits up to kMinorMax, and a
+  // saturated one leaves more than kMinorMax whatever was granted.
+  std::uint64_t total_limit_[kBatch];
   Minor zero_ = 0;  // what per-donation caps read: they count nothing
   std::int32_t narrow_zero_ = 0;
 };
@@ -427,8 +431,8 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
       grant = std::min(grant, headroom[count++]);
     }
     if constexpr (kTotalRatio) {
-      const Wide left = total_limit_[i] - granted_here_[i];
-      headroom[count] = left > kMinorMax ? kMinorMax : static_cast<Minor>(left);
+      const std::uint64_t left = total_limit_[i] - static_cast<std::uint64_t>(granted_here_[i]);
+      headroom[count] = left > static_cast<std::uint64_t>(kMinorMax) ? kMinorMax : static_cast<Minor>(left);
       limit_of[count] = total_ratio_limit;
       grant = std::min(grant, headroom[count++]);
     }

@@ -184,6 +184,30 @@ TEST(EngineApi, ExplainGivesEveryPoolItsReasonAndHeadrooms) {
   EXPECT_EQ(e->total, 2000);
 }
 
+TEST(EngineApi, MaxTotalRatioHeadroomBetweenInt64AndTwoToTheSixtyFour) {
+  // floor(5e18 * 2) = 1e19 lies between INT64_MAX (about 9.22e18) and 2^64:
+  // after pool a's 2.5e18, what is left under max_total_ratio is exactly
+  // 7.5e18 (capping 1e19 at INT64_MAX before subtracting would say 6.72e18).
+  Options options;
+  options.rules_json = R"({"minor_units": 0, "max_total_ratio": "2", "pools": [
+      {"id": "a", "budget": "2500000000000000000", "match": {"ratio": "0.5"}},
+      {"id": "b", "budget": "6000000000000000000", "match": {"ratio": "1"}}]})";
+  auto engine = open_engine(options);
+  ASSERT_TRUE(engine->reserve({"d1", "ann", "park", "", 5'000'000'000'000'000'000, kT0}).ok());
+  auto e = engine->explain("d1");
+  ASSERT_TRUE(e.ok());
+  ASSERT_EQ(e->pools.size(), 2u);
+  EXPECT_EQ(e->pools[0].amount, 2'500'000'000'000'000'000);
+  const PoolExplanation& b = e->pools[1];
+  EXPECT_EQ(b.amount, 5'000'000'000'000'000'000);
+  EXPECT_EQ(b.limit, "none");
+  ASSERT_EQ(b.headrooms.size(), 2u);
+  EXPECT_EQ(b.headrooms[0].limit, "max_total_ratio");
+  EXPECT_EQ(b.headrooms[0].amount, std::optional<Minor>(7'500'000'000'000'000'000));
+  EXPECT_EQ(b.headrooms[1].limit, "pool");
+  EXPECT_EQ(b.headrooms[1].amount, std::optional<Minor>(6'000'000'000'000'000'000));
+}
+
 TEST(EngineApi, TopUpIsAvailableAtOnce) {
   auto engine = open_engine();
   // Exhaust "main" (100.00) with donors under the per-donor cap.
