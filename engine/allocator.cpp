@@ -121,8 +121,8 @@ std::size_t Allocator::start_batch(const DonationInput& in, std::size_t begin) {
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
   const Micros offset = plan_.campaign().utc_offset;
   Micros min_time = in.time[begin], max_time = in.time[begin];
-  // Streams of the next batch, loaded while this one is worked on: without
-  // this the first pass over each column waited on memory.
+  // The next batch's columns, loaded while this one is worked on, so that
+  // the first pass over each column waits less on memory.
   prefetch_columns(in, begin + n, std::min(kBatch, in.size - begin - n));
   batch_ = in;
   batch_.size = n;
