@@ -53,7 +53,9 @@ struct PoolState {
 
 class Allocator {
  public:
-  static constexpr std::size_t kBatch = 256;
+  // Donations per batch. 1024 rather than 256: allocate only at scale 1 took
+  // 404 ms against 427 ms (side by side); the per-batch scratch stays within L2.
+  static constexpr std::size_t kBatch = 1024;
   static constexpr std::size_t kNoError = std::numeric_limits<std::size_t>::max();
 
   // `plan` and `catalog` must outlive the allocator.

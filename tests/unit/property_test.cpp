@@ -355,12 +355,13 @@ Scenario generate(std::uint64_t seed) {
     s.projects_csv = text;
   }
 
-  // Donations, times left for later.
-  const int n_donations = wide              ? static_cast<int>(rng.between(257, 900))
+  // Donations, times left for later. Long streams span more than one of the allocator's batches.
+  constexpr auto kBatch = static_cast<std::int64_t>(matchfund::Allocator::kBatch);
+  const int n_donations = wide              ? static_cast<int>(rng.between(kBatch + 1, kBatch + 650))
                           : rng.percent(3)  ? 0
                           : rng.percent(80) ? static_cast<int>(rng.between(1, 40))
                           : rng.percent(60) ? static_cast<int>(rng.between(41, 120))
-                                            : static_cast<int>(rng.between(257, 600));
+                                            : static_cast<int>(rng.between(kBatch + 1, kBatch + 350));
   const bool has_channel = rng.percent(80);
   Money total = 0;
   for (int i = 0; i < n_donations; ++i) {
@@ -1137,8 +1138,9 @@ TEST(PropertyInvariants, BatchSplittingDoesNotChangeTheResult) {
     const std::size_t n = e->stream.size();
     std::string cuts;
     for (std::size_t begin = 0; begin < n;) {
+      constexpr auto kBatch = static_cast<std::int64_t>(matchfund::Allocator::kBatch);
       std::size_t size = static_cast<std::size_t>(rng.pick<std::int64_t>(
-          {1, rng.between(1, 5), rng.between(1, 300), rng.between(250, 700)}));
+          {1, rng.between(1, 5), rng.between(1, 300), rng.between(kBatch - 6, kBatch + 450)}));
       size = std::min(size, n - begin);
       cuts += std::to_string(size) + " ";
       std::size_t f = e->allocator->allocate(e->input(begin, size), begin, sink);
@@ -1180,7 +1182,7 @@ TEST(PropertyGenerator, CoversEveryLimitAndOutcome) {
     for (const ref::PoolSummary& p : r.pools) exhausted += p.exhausted_at.has_value();
     duplicates += static_cast<int>(r.duplicates);
     for (std::size_t k = 1; k < s.donations.size(); ++k) out_of_order += s.donations[k].time < s.donations[k - 1].time;
-    big += s.donations.size() > 256;
+    big += s.donations.size() > matchfund::Allocator::kBatch;
     for (const ref::Pool& p : s.rules.pools) {
       if (!p.stack)
         for (const ref::LedgerRow& row : r.ledger) stack_false_rows += row.pool == p.id;
