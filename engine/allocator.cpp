@@ -25,7 +25,6 @@ std::uint64_t gather_bit(const std::uint64_t* words, std::size_t count, unsigned
 template <class T>
 void prefetch_range(const T* data, std::size_t begin, std::size_t count) {
   constexpr std::size_t kLine = 64;
-  if (count == 0) return;
   const char* from = reinterpret_cast<const char*>(data + begin);
   const char* to = reinterpret_cast<const char*>(data + begin + count);
   for (const char* line = from; line < to; line += kLine) __builtin_prefetch(line);
@@ -39,7 +38,7 @@ void Allocator::prefetch_columns(const DonationInput& in, std::size_t begin, std
   prefetch_range(in.donor, begin, count);
   prefetch_range(in.project, begin, count);
   prefetch_range(in.channel, begin, count);
-  if (in.id_hash) prefetch_range(in.id_hash, begin, count);
+  prefetch_range(in.id_hash, begin, count);
 }
 
 Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), catalog_(catalog) {

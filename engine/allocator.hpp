@@ -136,9 +136,9 @@ class Allocator {
   static std::uint32_t scope_of(Scope scope, const DonationKeys& k);
   // The kernels' way for cap c of pool p and donation i of the batch when its
   // scope has no slot in the batch's view (a donor new since the view was
-  // built, no org): the headroom (counted: a grant is counted, through
-  // general_count), and counting delta. Out of line, so that the kernels'
-  // loops keep their registers for the common case.
+  // built, no org): general_headroom gives the headroom and sets `counted`
+  // when a grant must then be counted, which general_count does. Out of line,
+  // so that the kernels' loops keep their registers for the common case.
   [[gnu::noinline, gnu::cold]] Minor general_headroom(std::uint32_t p, std::size_t c, std::size_t i,
                                                       bool& counted) const;
   [[gnu::noinline, gnu::cold]] void general_count(std::uint32_t p, std::size_t c, std::size_t i, Minor delta);
