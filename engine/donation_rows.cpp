@@ -6,10 +6,12 @@ namespace matchfund {
 namespace {
 
 // Views into the file text stay valid; views into the record buffer are copied.
-void keep(std::string_view& field, std::string_view text, std::string& storage) {
+void keep(std::string_view& field, std::string_view text, RowBatch& batch) {
   if (field.data() >= text.data() && field.data() + field.size() <= text.data() + text.size()) return;
-  storage.assign(field);
-  field = storage;
+  if (batch.stored == batch.storage.size()) batch.storage.emplace_back();
+  std::string& copy = batch.storage[batch.stored++];
+  copy.assign(field);
+  field = copy;
 }
 
 }  // namespace
@@ -50,6 +52,7 @@ void DonationRowReader::run() {
 
 void DonationRowReader::fill(RowBatch& batch) {
   batch.count = 0;
+  batch.stored = 0;
   batch.last = false;
   batch.error = nullptr;
   try {
@@ -64,10 +67,10 @@ void DonationRowReader::fill(RowBatch& batch) {
       r.time = read_time(reader_, columns_.time);
       r.body = check_donation_body(reader_, columns_, minor_units_);
       r.line = static_cast<std::uint32_t>(reader_.line());
-      keep(r.id, text_, r.storage[0]);
-      keep(r.body.donor, text_, r.storage[1]);
-      keep(r.body.project, text_, r.storage[2]);
-      keep(r.body.channel, text_, r.storage[3]);
+      keep(r.id, text_, batch);
+      keep(r.body.donor, text_, batch);
+      keep(r.body.project, text_, batch);
+      keep(r.body.channel, text_, batch);
       r.id_hash = fnv1a64(r.id);
       r.donor_hash = fnv1a64(r.body.donor);
       r.project_hash = fnv1a64(r.body.project);

@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <string>
@@ -19,19 +20,25 @@
 namespace matchfund {
 
 // A row checked but not yet interned, with the hashes its interning needs.
+// Kept small (two cache lines): the interning thread reads each row from the
+// other core's cache.
 struct PendingRow {
   std::string_view id;
   ParsedInstant time;
   DonationBody body;
   std::uint64_t id_hash = 0, donor_hash = 0, project_hash = 0;
   std::uint32_t line = 0;
-  std::string storage[4];  // copies of fields that pointed into the reader's record buffer
 };
 
 // Rows in file order; after them either more batches, the end, or an error.
 struct RowBatch {
   std::vector<PendingRow> rows;  // rows[0, count) are this batch's
   std::size_t count = 0;
+  // Copies of the rare fields that pointed into the reader's record buffer
+  // (storage[0, stored) are this batch's). A deque, so that adding one never
+  // moves the strings the rows' views point into.
+  std::deque<std::string> storage;
+  std::size_t stored = 0;
   std::size_t end_offset = 0;  // where the reader stood after the last row
   bool last = false;           // no batch follows this one
   std::exception_ptr error;    // the first bad row after these: raise it once they are interned

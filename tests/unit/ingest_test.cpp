@@ -365,6 +365,27 @@ TEST(ReadDonations, ManyBatchesReadAsOneStreamInFileOrder) {
   for (std::uint32_t d = 0; d < 97; ++d) EXPECT_EQ(catalog.donors.name(d), "u" + std::to_string(d));
 }
 
+TEST(ReadDonations, EscapedFieldsKeepTheirTextAcrossBatches) {
+  // A quoted field holding "" is unescaped into the reader's record buffer,
+  // then copied beside its batch. Every row here has four such fields, over
+  // several batches: no copy may move or be overwritten before its row is interned.
+  std::string text = "id,time,donor,project,amount,channel\n";
+  constexpr std::size_t kRows = 5'000;
+  auto quoted = [](const std::string& prefix, std::size_t k) { return "\"" + prefix + "\"\"" + std::to_string(k) + "\""; };
+  for (std::size_t i = 0; i < kRows; ++i)
+    text += quoted("d", i) + ",2017-09-07T09:00:00Z," + quoted("u", i % 97) + "," + quoted("p", i % 13) + ",1," +
+            quoted("c", i % 3) + "\n";
+  Catalog catalog;
+  const DonationStream s = read_donations(text, "gifts.csv", 2, catalog);
+  ASSERT_EQ(s.size(), kRows);
+  for (std::size_t i = 0; i < kRows; ++i) {
+    ASSERT_EQ(s.id(i), "d\"" + std::to_string(i));
+    ASSERT_EQ(catalog.donors.name(s.donor[i]), "u\"" + std::to_string(i % 97));
+    ASSERT_EQ(catalog.projects.name(s.project[i]), "p\"" + std::to_string(i % 13));
+    ASSERT_EQ(catalog.channels.name(s.channel[i]), "c\"" + std::to_string(i % 3));
+  }
+}
+
 TEST(ReadDonations, TheFirstErrorInFileOrderWinsAcrossBatches) {
   // A bad time far into the file, found by the reading thread...
   const std::string late_bad_time = valid_rows(2'000, 90'000) + "late,not-a-time,u,p,1\n";
