@@ -402,14 +402,29 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     const Minor base = bases[j];
 
     // Headrooms in limit order: caps, then max_total_ratio, then the pool.
-    Minor headroom[kMaxCaps + 2];
-    LimitId limit_of[kMaxCaps + 2];
+    // The grant is the least of the base and the headrooms; the limit is the
+    // first headroom down to it, so only a strictly smaller headroom takes
+    // over (selects, not branches: whether a cap binds is hard to predict).
+    // None when nothing is below the base. Only a sink that reads every
+    // headroom (the live path's explain) has them kept.
+    constexpr bool kKeepHeadrooms = requires { sink.headrooms(p, nullptr, nullptr, std::size_t{0}); };
+    Minor headroom[kKeepHeadrooms ? kMaxCaps + 2 : 1];
+    LimitId limit_of[std::size(headroom)];
+    std::size_t count = 0;
+    Minor grant = base;
+    LimitId limit = kLimitNone;
+    auto consider = [&](Minor room, LimitId id) __attribute__((always_inline)) {
+      limit = room < grant ? id : limit;
+      grant = room < grant ? room : grant;
+      if constexpr (kKeepHeadrooms) {
+        headroom[count] = room;
+        limit_of[count++] = id;
+      }
+    };
     // Where each cap counts a grant: its dense slot, &uncounted (counts nothing
     // for this donation), or null (through ScopedCounter::add).
     Count* slots[std::size(views)];
     Count uncounted = 0;
-    std::size_t count = 0;
-    Minor grant = base;
     for (std::size_t c = 0; c < caps; ++c) {
       const CapView& v = views[c];
       const std::uint32_t at = source[c][i];
@@ -417,37 +432,25 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
         slots[c] = slots_of(v) + at;
         const Minor used = *slots[c];
         if constexpr (kPlain) {
-          headroom[count] = std::max<Minor>(0, v.limit - used);
+          consider(std::max<Minor>(0, v.limit - used), cap_limit_id[c]);
         } else {
-          const Minor limit = v.limit_by_project ? v.limit_by_project[batch_.project[i]] : v.limit;
-          const Minor open = v.counts_grants ? kUnbounded : limit - used;
-          // Selects, not branches: whether a cap is reached is hard to predict.
-          headroom[count] = limit == kNoLimit ? kUnbounded : used >= limit ? 0 : open;
+          const Minor limit_here = v.limit_by_project ? v.limit_by_project[batch_.project[i]] : v.limit;
+          const Minor open = v.counts_grants ? kUnbounded : limit_here - used;
+          consider(limit_here == kNoLimit ? kUnbounded : used >= limit_here ? 0 : open, cap_limit_id[c]);
         }
       } else {
         bool counted = false;
-        headroom[count] = general_headroom(p, c, i, counted);
+        consider(general_headroom(p, c, i, counted), cap_limit_id[c]);
         slots[c] = counted ? nullptr : &uncounted;
       }
-      limit_of[count] = cap_limit_id[c];
-      grant = std::min(grant, headroom[count++]);
     }
     if constexpr (kTotalRatio) {
       const std::uint64_t left = total_limit_[i] - static_cast<std::uint64_t>(granted_here_[i]);
-      headroom[count] = left > static_cast<std::uint64_t>(kMinorMax) ? kMinorMax : static_cast<Minor>(left);
-      limit_of[count] = total_ratio_limit;
-      grant = std::min(grant, headroom[count++]);
+      consider(left > static_cast<std::uint64_t>(kMinorMax) ? kMinorMax : static_cast<Minor>(left), total_ratio_limit);
     }
     const Minor unlocked = batch_unlocked >= 0 ? batch_unlocked : pool.unlocked(batch_.time[i]);
-    headroom[count] = std::max<Minor>(0, unlocked - granted);
-    limit_of[count] = pool_limit;
-    grant = std::min(grant, headroom[count++]);
+    consider(std::max<Minor>(0, unlocked - granted), pool_limit);
 
-    // The first limit down to the grant names it (the pool's, last, at least);
-    // selects from the last to the first, not a search that mispredicts.
-    LimitId limit = limit_of[count - 1];
-    for (std::size_t h = count - 1; h-- > 0;) limit = headroom[h] == grant ? limit_of[h] : limit;
-    if (grant == base) limit = kLimitNone;
     if (grant > 0) {
       // Counts the grant where the headroom step found each cap's slot. A
       // counter stays within its limit, so a narrow one cannot overflow.
@@ -475,8 +478,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     }
     granted_here_[i] += grant;
     // The live path's explain keeps every limit's headroom; batch sinks skip it.
-    if constexpr (requires { sink.headrooms(p, headroom, limit_of, count); })
-      sink.headrooms(p, headroom, limit_of, count);
+    if constexpr (kKeepHeadrooms) sink.headrooms(p, headroom, limit_of, count);
     grants[j] = grant;
     limits[j] = limit;
   }
