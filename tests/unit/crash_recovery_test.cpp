@@ -50,7 +50,14 @@ std::string digest(const Engine& e, std::uint64_t round, std::int64_t ids) {
 struct Killed {
   std::int64_t last_ack = -1;  // the index of the last call the child saw return
   bool died_of_sigkill = false;
+  std::string end;  // how the child ended, for a failure message
 };
+
+std::string describe_end(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "ended by signal " + std::to_string(WTERMSIG(status));
+  return "ended with wait status " + std::to_string(status);
+}
 
 // Runs one child and kills it `delay` after its first acknowledgement.
 Killed run_and_kill(const std::string& dir, std::uint64_t seed, std::uint64_t round, const char* policy,
@@ -79,20 +86,29 @@ Killed run_and_kill(const std::string& dir, std::uint64_t seed, std::uint64_t ro
     return true;
   };
   // Wait for the first acknowledgement (recovery done), then let it run.
+  // A child that ends by itself (it should not: its script never ends) is
+  // reaped here with its status, for the failure message.
+  int status = 0;
+  bool ended = false;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (acks.empty() && std::chrono::steady_clock::now() < give_up)
-    if (!drain(100) && waitpid(pid, nullptr, WNOHANG) != 0) break;
-  const auto kill_at = std::chrono::steady_clock::now() + delay;
-  while (std::chrono::steady_clock::now() < kill_at) drain(0);
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+    if (!drain(100) && waitpid(pid, &status, WNOHANG) != 0) {
+      ended = true;
+      break;
+    }
+  if (!ended) {
+    const auto kill_at = std::chrono::steady_clock::now() + delay;
+    while (std::chrono::steady_clock::now() < kill_at) drain(0);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
   while (drain(0)) {
   }
   close(out[0]);
 
   Killed k;
   k.died_of_sigkill = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+  k.end = describe_end(status) + " after " + std::to_string(acks.size()) + " bytes of acknowledgements";
   // Only whole lines count: the kill may cut the last one.
   const std::size_t end = acks.rfind('\n');
   if (end != std::string::npos) {
@@ -124,7 +140,7 @@ TEST(CrashRecovery, SigkillAtRandomMomentsLosesNothingAcknowledged) {
     SCOPED_TRACE("round " + std::to_string(round));
     const auto delay = std::chrono::microseconds(rng() % 20'000);
     const Killed k = run_and_kill(dir, seed, round, policies[round % 3], delay);
-    ASSERT_TRUE(k.died_of_sigkill) << "the child did not run until killed";
+    ASSERT_TRUE(k.died_of_sigkill) << "the child did not run until killed: it " << k.end;
     std::vector<std::string> confirmed;
     for (std::int64_t i = 0; i <= k.last_ack; ++i) {
       const crash::Call c = crash::call_at(seed, round, i);
