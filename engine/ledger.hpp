@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/allocator.hpp"
 #include "engine/amount_text.hpp"
 #include "engine/csv_writer.hpp"
 #include "engine/donation_stream.hpp"
@@ -94,5 +95,13 @@ struct VectorSink {
     rows.push_back({seq, pool, base, grant, limit});
   }
 };
+
+// The allocator's kernels for these sinks are compiled once, in
+// ledger_sinks.cpp, not in every file that runs an allocation: each sink has
+// about thirty kernels, and compiling them everywhere took a large share of
+// the build.
+extern template std::size_t Allocator::allocate<CsvLedgerSink>(const DonationInput&, std::uint64_t, CsvLedgerSink&);
+extern template std::size_t Allocator::allocate<NullSink>(const DonationInput&, std::uint64_t, NullSink&);
+extern template std::size_t Allocator::allocate<VectorSink>(const DonationInput&, std::uint64_t, VectorSink&);
 
 }  // namespace matchfund

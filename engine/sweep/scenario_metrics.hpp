@@ -94,3 +94,9 @@ class MetricsSink {
 };
 
 }  // namespace matchfund::sweep
+
+namespace matchfund {
+// The allocator's kernels for the metrics sink are compiled once, in sweep.cpp (see ledger.hpp).
+extern template std::size_t Allocator::allocate<sweep::MetricsSink>(const DonationInput&, std::uint64_t,
+                                                                    sweep::MetricsSink&);
+}  // namespace matchfund

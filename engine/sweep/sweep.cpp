@@ -332,3 +332,7 @@ void run_sweep(const SweepSpec& spec) {
 }
 
 }  // namespace matchfund::sweep
+
+namespace matchfund {
+template std::size_t Allocator::allocate<sweep::MetricsSink>(const DonationInput&, std::uint64_t, sweep::MetricsSink&);
+}  // namespace matchfund
