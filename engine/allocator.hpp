@@ -210,6 +210,11 @@ class Allocator {
   // A sink that declares kDiscardsRows (the allocate-only benchmark's) is handed no rows.
   template <class Sink>
   static constexpr bool discards_rows = requires { requires Sink::kDiscardsRows; };
+  // A sink that declares the type OneDonationAtATime (the live path's, a
+  // local class, which cannot hold a static constant) gets only the general
+  // kernels: the shaped ones pay off over long lists, and each costs compile time.
+  template <class Sink>
+  static constexpr bool general_kernels_only = requires { typename Sink::OneDonationAtATime; };
   bool base_overflow_ = false;  // some listed base of the batch is kBaseOverflow
   Minor granted_here_[kBatch];  // per donation: granted so far by the pools before in try order
   // Per donation, when the campaign has max_total_ratio: floor(amount *
@@ -315,12 +320,16 @@ void Allocator::emit_row(std::uint32_t p, std::size_t j, std::uint64_t seq, Sink
 template <class Sink>
 void Allocator::allocate_pool(std::uint32_t p, std::size_t from, std::size_t to, std::uint64_t seq, Sink& sink) {
   auto run = [&]<bool kTotalRatio, bool kNarrow, bool kPlain>() {
-    switch (plan_.pools()[p].caps.size()) {
-      case 0: return allocate_pool_shaped<0, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
-      case 1: return allocate_pool_shaped<1, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
-      case 2: return allocate_pool_shaped<2, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
-      case 3: return allocate_pool_shaped<3, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
-      default: return allocate_pool_shaped<kAnyCaps, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+    if constexpr (general_kernels_only<Sink>) {
+      return allocate_pool_shaped<kAnyCaps, kTotalRatio, kNarrow, false>(p, from, to, seq, sink);
+    } else {
+      switch (plan_.pools()[p].caps.size()) {
+        case 0: return allocate_pool_shaped<0, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+        case 1: return allocate_pool_shaped<1, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+        case 2: return allocate_pool_shaped<2, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+        case 3: return allocate_pool_shaped<3, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+        default: return allocate_pool_shaped<kAnyCaps, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
+      }
     }
   };
   // Plain caps with limits within int32 are the common case (every platform
