@@ -305,10 +305,21 @@ TEST_F(Serve, ARestartInTheMiddleOfARunLosesNothingAcknowledged) {
   ASSERT_GT(acknowledged.size(), 10u);
   Server again(dir_);
   httplib::Client c("127.0.0.1", again.port());
-  for (const std::string& id : acknowledged) ASSERT_EQ(get(c, "/v1/explain/" + id, 200)["state"], "confirmed") << id;
+  // Every acknowledged confirm is there with its match, and the pools hold
+  // those matches; at most the confirms in flight at the stop more. (A fast
+  // machine confirms more than the main pool's 100.00 covers, so later
+  // donations are matched less: what each got is read back, not assumed.)
+  double acknowledged_total = 0;
+  for (const std::string& id : acknowledged) {
+    const json x = get(c, "/v1/explain/" + id, 200);
+    ASSERT_EQ(x["state"], "confirmed") << id;
+    acknowledged_total += std::stod(x["total"].get<std::string>());
+  }
+  EXPECT_GT(acknowledged_total, 0);
   const json pools = get(c, "/v1/pools", 200);
-  // Every acknowledged confirm of 0.10 at 1:1 is in the pool; at most the ones in flight at the stop more.
-  const double confirmed = std::stod(pools["pools"][0]["confirmed"].get<std::string>());
-  EXPECT_GE(confirmed + 1e-9, 0.10 * static_cast<double>(acknowledged.size()));
-  EXPECT_LE(confirmed, 0.10 * static_cast<double>(acknowledged.size() + 4) + 1e-9);
+  double confirmed = 0;
+  for (const json& pool : pools["pools"]) confirmed += std::stod(pool["confirmed"].get<std::string>());
+  EXPECT_GE(confirmed + 1e-9, acknowledged_total);
+  // One confirm in flight per client, each of 0.10 matched at most 1:1 by main and 0.5:1 by kids.
+  EXPECT_LE(confirmed, acknowledged_total + 4 * 0.15 + 1e-9);
 }
