@@ -88,7 +88,7 @@ bool LiveEngine::allocate(const Donation& d, const Indices& ix, Reservation& r) 
   in.id_hash = &id_hash;
 
   struct Capture {
-    using OneDonationAtATime = void;  // the allocator's general kernels do
+    using OneDonationAtATime [[maybe_unused]] = void;  // the allocator's general kernels do
     Reservation* r;
     void headrooms(std::uint32_t, const Minor* h, const LimitId*, std::size_t n) {
       r->headrooms.insert(r->headrooms.end(), h, h + n);
