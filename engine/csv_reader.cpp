@@ -121,6 +121,7 @@ bool CsvReader::next() {
 
   record_line_ = physical_line_;
   const std::size_t record_start = pos_;
+  if (next_simple()) return true;
   // Scan no further than one byte past the limit: a record that has not ended
   // by then is refused without reading the rest (of a mapped file, say).
   const bool capped = max_record_bytes_ < text_.size() - record_start;
@@ -193,6 +194,45 @@ bool CsvReader::next() {
     fields_.push_back(s.in_scratch ? std::string_view(scratch_).substr(s.begin, s.length)
                                    : text_.substr(s.begin, s.length));
   return true;
+}
+
+bool CsvReader::next_simple() {
+  const char* data = text_.data();
+  const std::size_t record_start = pos_;
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"');
+  fields_.clear();
+  std::size_t field_start = record_start;
+  // Whole chunks only: the last bytes of the file take the general path.
+  for (std::size_t chunk = record_start; chunk + 16 <= text_.size(); chunk += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + chunk));
+    unsigned separators = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)));
+    const unsigned line_ends = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)));
+    // Quotes, carriage returns and bytes past ASCII (the sign bits) need the general path.
+    unsigned others = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+                          _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)), v)));
+    if (line_ends != 0) {
+      const unsigned before_end = (line_ends & -line_ends) - 1;  // the bits below the first line feed
+      separators &= before_end;
+      others &= before_end;
+    }
+    if (others != 0) break;
+    for (; separators != 0; separators &= separators - 1) {
+      const std::size_t at = chunk + static_cast<std::size_t>(std::countr_zero(separators));
+      fields_.push_back(text_.substr(field_start, at - field_start));
+      field_start = at + 1;
+    }
+    if (line_ends != 0) {
+      const std::size_t end = chunk + static_cast<std::size_t>(std::countr_zero(line_ends));
+      if (end + 1 - record_start > max_record_bytes_) break;  // the general path names the fault
+      fields_.push_back(text_.substr(field_start, end - field_start));
+      pos_ = end + 1;
+      ++physical_line_;
+      return true;
+    }
+    if (chunk + 16 - record_start > max_record_bytes_) break;
+  }
+  return false;
 }
 
 CsvHeader::CsvHeader(const CsvReader& reader, const std::vector<std::string_view>& known) {

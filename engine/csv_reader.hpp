@@ -39,6 +39,11 @@ class CsvReader {
     bool in_scratch;
   };
 
+  // The common record, read in one pass: no quotes or carriage returns, all
+  // ASCII, ending in a line feed within the size limit. Sets the fields and
+  // moves past it, or returns false having changed nothing that the general
+  // path does not set again.
+  bool next_simple();
   [[noreturn]] void fail_too_long() const;
   // A fault found where the scan stopped: the real fault when the scan was
   // capped at the record size limit is the record's length.
