@@ -12,8 +12,9 @@
 namespace matchfund {
 
 struct Catalog {
-  Interner projects;
-  Interner donors;
+  // Most rows repeat a donor and a project: both keep keys (see Interner::Keys).
+  Interner projects{Interner::Keys::kept};
+  Interner donors{Interner::Keys::kept};
   Interner channels;
   Interner categories;  // "" is the category of a project the projects file does not list
   Interner orgs;        // "" likewise; an empty org is uncapped by per_org

@@ -15,6 +15,13 @@ namespace matchfund {
 
 class Interner {
  public:
+  // Whether each string's short key is kept beside it (16 bytes a string):
+  // for a table looked up mostly with strings it already holds (donors), a
+  // repeat of a string up to 15 bytes long is then confirmed by one load of
+  // its key, not by loads of its offset and its bytes.
+  enum class Keys { none, kept };
+  explicit Interner(Keys keys = Keys::none) : keep_keys_(keys == Keys::kept) {}
+
   // Returns the index of `s` and whether it was new. `hash` must be fnv1a64(s).
   std::pair<std::uint32_t, bool> intern(std::string_view s, std::uint64_t hash);
   std::pair<std::uint32_t, bool> intern(std::string_view s) { return intern(s, fnv1a64(s)); }
@@ -26,16 +33,13 @@ class Interner {
   [[gnu::always_inline]] void prefetch(std::uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[spread_of(hash) & (slots_.size() - 1)]);
   }
-  // Two later stages for a string that is probably already interned (a
-  // repeat donor): once the slot is in cache, start loading the offset of the
-  // string it holds; once that is in cache, the string's bytes. Interning it
-  // then compares the bytes without waiting on memory. Only the first slot
-  // probed is looked at; a miss there just costs a useless prefetch.
-  [[gnu::always_inline]] void prefetch_offset(std::uint64_t hash) const {
-    if (const Slot* slot = first_match(hash)) __builtin_prefetch(&offsets_[slot->index]);
-  }
-  [[gnu::always_inline]] void prefetch_bytes(std::uint64_t hash) const {
-    if (const Slot* slot = first_match(hash)) __builtin_prefetch(bytes_.data() + offsets_[slot->index]);
+  // A later stage for a string that is probably already interned (a repeat
+  // donor): once the slot is in cache, start loading the key (or, without
+  // keys, the offset) of the string it holds. Only the first slot probed is
+  // looked at; a miss there just costs a useless prefetch.
+  [[gnu::always_inline]] void prefetch_key(std::uint64_t hash) const {
+    if (const Slot* slot = first_match(hash))
+      __builtin_prefetch(keep_keys_ ? static_cast<const void*>(&keys_[slot->index]) : &offsets_[slot->index]);
   }
   std::string_view name(std::uint32_t index) const {
     return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
@@ -48,6 +52,15 @@ class Interner {
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  // All the bytes of a string up to 15 bytes long and its length, in a form
+  // that two loads compare (see key_of); a longer string's key holds its
+  // first 15 bytes and the length 255, so equal keys still need its bytes compared.
+  struct Key {
+    std::uint64_t low, high;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  static constexpr std::size_t kKeyBytes = 15;
+  static Key key_of(std::string_view s);
   // A slot keeps the high half of the hash beside the index, so a probe
   // rejects other strings without touching the hash or byte arrays.
   struct Slot {
@@ -73,6 +86,8 @@ class Interner {
   std::vector<std::uint64_t> offsets_{0};
   std::vector<std::uint64_t> hashes_;
   std::vector<Slot> slots_;  // power-of-two size, at most 3/5 full
+  bool keep_keys_;
+  std::vector<Key> keys_;  // [index], when keep_keys_
 };
 
 }  // namespace matchfund
