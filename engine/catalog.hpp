@@ -12,10 +12,10 @@
 namespace matchfund {
 
 struct Catalog {
-  // Most rows repeat a donor and a project: both keep keys (see Interner::Keys).
+  // Most rows repeat a donor, a project and a channel: they keep keys (see Interner::Keys).
   Interner projects{Interner::Keys::kept};
   Interner donors{Interner::Keys::kept};
-  Interner channels;
+  Interner channels{Interner::Keys::kept};
   Interner categories;  // "" is the category of a project the projects file does not list
   Interner orgs;        // "" likewise; an empty org is uncapped by per_org
   std::vector<std::uint32_t> project_category;  // by project index
