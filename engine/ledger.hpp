@@ -2,10 +2,13 @@
 // ledger; the null sink discards rows (benchmarks); the vector sink keeps them.
 #pragma once
 
-#include <algorithm>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/allocator.hpp"
@@ -19,50 +22,39 @@ namespace matchfund {
 
 inline constexpr std::string_view kLedgerHeader = "donation,pool,base,granted,limit\n";
 
+// Rows are formatted on a second thread, block by block in order, while the
+// allocator goes on: formatting takes longer than allocating, and the text
+// then goes to the output's own writing thread. Call finish() once the last
+// row is handed over, before the output's finish().
 class CsvLedgerSink {
  public:
-  CsvLedgerSink(AtomicOutput& out, const DonationStream& stream, const Plan& plan)
-      : out_(out), stream_(stream), minor_units_(plan.campaign().minor_units) {
-    // The text between the id and the base, and after the grant, is one of a
-    // few: written once here, not field by field in every row.
-    for (const CompiledPool& pool : plan.pools()) {
-      std::string& text = pool_text_.emplace_back(",");
-      append_csv_field(text, pool.rules->id);
-      text += ',';
-    }
-    // Every limit a row can name: none, the pools' caps, max_total_ratio, pool.
-    LimitId last = std::max(plan.max_total_ratio_limit(), plan.pool_limit());
-    for (const CompiledPool& pool : plan.pools())
-      for (const CompiledCap& cap : pool.caps) last = std::max(last, cap.limit_id);
-    for (unsigned limit = 0; limit <= last; ++limit)
-      limit_text_.push_back("," + std::string(plan.limit_name(static_cast<LimitId>(limit))) + "\n");
-    out_.write(kLedgerHeader);
-  }
+  CsvLedgerSink(AtomicOutput& out, const DonationStream& stream, const Plan& plan);
+  // Stops the formatting thread; rows not finished are dropped (the run failed).
+  ~CsvLedgerSink();
+  CsvLedgerSink(const CsvLedgerSink&) = delete;
+  CsvLedgerSink& operator=(const CsvLedgerSink&) = delete;
+
   void row(std::uint64_t seq, std::uint32_t pool, Minor base, Minor grant, LimitId limit) {
-    std::string& b = out_.buffer();
-    std::string_view id = stream_.id(seq);
-    if (needs_csv_quotes(id)) {  // rare: written quoted the plain way, and not copied below
-      append_csv_field(b, id);
-      id = "";  // empty, but not null: memcpy's source must not be
-    }
-    const std::string& pool_text = pool_text_[pool];
-    const std::string& limit_text = limit_text_[limit];
-    // One resize to the longest the row can be, the fields written through a
-    // pointer, then cut to the length written: no per-field append.
-    const std::size_t start = b.size();
-    b.resize(start + id.size() + pool_text.size() + 2 * kMaxAmountChars + 1 + limit_text.size());
-    char* p = b.data() + start;
-    p = copy(p, id);
-    p = copy(p, pool_text);
-    p = write_amount(p, base, minor_units_);
-    *p++ = ',';
-    p = write_amount(p, grant, minor_units_);
-    p = copy(p, limit_text);
-    b.resize(static_cast<std::size_t>(p - b.data()));
-    out_.maybe_flush();
+    filling_.push_back({seq, pool, limit, base, grant});
+    if (filling_.size() == kBlockRows) hand_over();
   }
+  // Formats every row handed over into the output, in order.
+  void finish();
 
  private:
+  struct Row {
+    std::uint64_t seq;
+    std::uint32_t pool;
+    LimitId limit;
+    Minor base, grant;
+  };
+  // 16,384 rows of 32 bytes: two blocks stay within L2 beside the allocator's scratch.
+  static constexpr std::size_t kBlockRows = std::size_t{1} << 14;
+
+  void hand_over();  // gives the full block to the formatting thread, starting it if need be
+  void format_rows();  // the formatting thread
+  void format(const std::vector<Row>& rows);
+  void stop();
   static char* copy(char* out, std::string_view text) {
     std::memcpy(out, text.data(), text.size());
     return out + text.size();
@@ -73,6 +65,17 @@ class CsvLedgerSink {
   int minor_units_;
   std::vector<std::string> pool_text_;   // ",pool id," by pool index
   std::vector<std::string> limit_text_;  // ",limit name\n" by LimitId
+  std::vector<Row> filling_;             // rows of the block being filled
+
+  // The formatting thread and the block it formats. error_ belongs to it
+  // while it runs, and to the caller once stop() returns.
+  std::thread formatter_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<Row> in_flight_;
+  bool pending_ = false;  // in_flight_ holds a block to format
+  bool stopping_ = false;
+  std::exception_ptr error_;
 };
 
 struct NullSink {

@@ -28,6 +28,7 @@ void run_allocation(Allocator& allocator, const DonationStream& stream, Sink& si
     throw Error(ErrorKind::input, stream.label + ", line " + std::to_string(stream.line[failed]) +
                                       ", column amount: the match this amount earns does not fit a signed "
                                       "64-bit count of minor units");
+  if constexpr (requires { sink.finish(); }) sink.finish();  // a sink that formats rows on its own thread
 }
 
 // The summary JSON of SPEC 5, with a trailing newline.

@@ -85,6 +85,7 @@ class LedgerSinkTest : public ::testing::Test {
       AtomicOutput out(path);
       CsvLedgerSink sink(out, stream_, *plan_);
       for (const Row& r : rows) sink.row(r.seq, r.pool, r.base, r.grant, r.limit);
+      sink.finish();
       out.finish();
       out.publish();
     }
@@ -168,8 +169,10 @@ TEST_F(LedgerSinkTest, AmountsAtTheEdgesForMinorUnitsZeroToSix) {
   EXPECT_EQ(write({{0, 0, 5, 1'000'000, kLimitNone}}), std::string(kLedgerHeader) + "d,m,0.000005,1.000000,none\n");
 }
 
-// Enough rows for several flushes of the output buffer, with random ids
-// (some needing quotes, some long), pools, amounts and limits.
+// Enough rows for several flushes of the output buffer and several of the
+// blocks the sink formats on its own thread (the last block partly filled,
+// formatted by finish()), with random ids (some needing quotes, some long),
+// pools, amounts and limits.
 TEST_F(LedgerSinkTest, ManyRandomRowsAcrossFlushes) {
   std::mt19937_64 rng(20170907);
   const std::string alphabet = "abcXYZ019_-. ,\"\r\n\xc3\xa9";
