@@ -197,5 +197,21 @@ TEST_F(LedgerSinkTest, ManyRandomRowsAcrossFlushes) {
   EXPECT_TRUE(same_ledger(text, expected(rows)));
 }
 
+// A run that fails midway drops its sink without finish(), with blocks handed
+// to the formatting thread: the sink stops it, and no ledger appears.
+TEST_F(LedgerSinkTest, ASinkDroppedMidwayStopsItsThreadAndLeavesNoLedger) {
+  load(2, {"d1", "d2", "d3"});
+  const std::string path = ::testing::TempDir() + "/matchfund-ledger-sink-dropped.csv";
+  std::remove(path.c_str());
+  {
+    AtomicOutput out(path);
+    CsvLedgerSink sink(out, stream_, *plan_);
+    for (std::uint64_t i = 0; i < 100'000; ++i) sink.row(i % 3, 0, 100, 100, kLimitNone);
+  }
+  std::FILE* file = std::fopen(path.c_str(), "r");
+  EXPECT_EQ(file, nullptr) << path << " exists";
+  if (file) std::fclose(file);
+}
+
 }  // namespace
 }  // namespace matchfund
