@@ -85,11 +85,15 @@ void Interner::grow(std::size_t size) {
   }
 }
 
-void Interner::reserve(std::size_t strings, std::size_t bytes) {
+void Interner::reserve_arrays(std::size_t strings, std::size_t bytes) {
   bytes_.reserve(bytes);
   offsets_.reserve(strings + 1);
   hashes_.reserve(strings);
   if (keep_keys_) keys_.reserve(strings);
+}
+
+void Interner::reserve(std::size_t strings, std::size_t bytes) {
+  reserve_arrays(strings, bytes);
   // Straight to the final size: doubling step by step would fill (and fault
   // in) every smaller table on the way.
   std::size_t size = slots_.empty() ? 64 : slots_.size();

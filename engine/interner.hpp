@@ -48,7 +48,12 @@ class Interner {
   std::uint64_t hash(std::uint32_t index) const { return hashes_[index]; }
   const std::uint64_t* hash_data() const { return hashes_.data(); }
   std::uint32_t size() const { return static_cast<std::uint32_t>(hashes_.size()); }
+  // Room for this many strings and bytes in all, and a table sized for them.
   void reserve(std::size_t strings, std::size_t bytes);
+  // The same room, but the table still grows as strings come: for a count
+  // known only as an upper bound. Room never written costs no memory, while
+  // outgrowing it copies (and faults in again) every array.
+  void reserve_arrays(std::size_t strings, std::size_t bytes);
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
