@@ -134,6 +134,27 @@ TEST_F(LedgerSinkTest, QuotesExactlyTheIdsThatHoldACommaQuoteCrOrLf) {
   EXPECT_NE(text.find("\n\"\xff,\x80\",m,"), std::string::npos);
 }
 
+// A quote byte at every place of ids of every length up to 40, ids with two
+// such bytes, and ids that need quotes next to each other and to plain ones.
+TEST_F(LedgerSinkTest, IdsWithAQuoteByteAtEveryPlaceAreQuoted) {
+  std::vector<std::string> ids;
+  for (std::size_t n = 1; n <= 40; ++n)
+    for (std::size_t at = 0; at < n; ++at)
+      for (char c : {',', '"', '\r', '\n'}) {
+        std::string id = std::to_string(ids.size()) + "-";  // distinct: the stream interns its ids
+        const std::size_t prefix = id.size();
+        id += std::string(n, 'x');
+        id[prefix + at] = c;
+        ids.push_back(id);
+        if (at % 3 == 0) ids.push_back(std::to_string(ids.size()) + std::string(n, 'y'));
+        if (at % 5 == 0) ids.push_back(id + c + "z");  // two quote bytes
+      }
+  load(2, ids);
+  std::vector<Row> rows;
+  for (std::uint64_t i = 0; i < ids.size(); ++i) rows.push_back({i, 0, 100, 100, kLimitNone});
+  EXPECT_TRUE(same_ledger(write(rows), expected(rows)));
+}
+
 TEST_F(LedgerSinkTest, EveryPoolIdAndLimitName) {
   load(2, {"d1", "d2"});
   std::vector<Row> rows;
