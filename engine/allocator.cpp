@@ -63,6 +63,16 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
       state.counters.back().reserve(scopes);
     }
     states_.push_back(std::move(state));
+    PerDonation per_donation;
+    if (!pool.caps.empty() && pool.caps[0].scope == Scope::donation) {
+      per_donation.first_counted = 1;
+      per_donation.room = pool.caps[0].limit == kNoLimit ? kUnbounded : pool.caps[0].limit;
+      per_donation.limit_id = pool.caps[0].limit_id;
+    }
+    per_donation_.push_back(per_donation);
+    const std::optional<Ratio> most = pool.rate->most_ratio();
+    const auto& total = plan.campaign().max_total_ratio;
+    rate_within_total_.push_back(total && most && most->micros <= total->micros);
     cap_begin_.push_back(static_cast<std::uint32_t>(views_.size()));
     views_.resize(views_.size() + pool.caps.size());
   }
@@ -71,7 +81,6 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
   mask_.resize(mask_words_ * kBatch);
   closed_.resize(mask_words_);
   batch_unlocked_.resize(plan.pools().size());
-  scope_source_[static_cast<int>(Scope::donation)] = no_index_;
   scope_source_[static_cast<int>(Scope::donor_project)] = pair_index_;
   scope_source_[static_cast<int>(Scope::org)] = org_index_;
   for (const CompiledPool& pool : plan.pools())
@@ -141,12 +150,6 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
     }
   scope_source_[static_cast<int>(Scope::donor)] = batch_.donor;
   scope_source_[static_cast<int>(Scope::project)] = batch_.project;
-  if (const auto& ratio = plan_.campaign().max_total_ratio)
-    for (std::size_t i = 0; i < n; ++i) {
-      const Wide limit = multiply_floor(batch_.amount[i], *ratio);
-      constexpr auto kMost = std::numeric_limits<std::uint64_t>::max();
-      total_limit_[i] = limit > kMost ? kMost : static_cast<std::uint64_t>(limit);
-    }
   if (plan_.needs_pairs()) {
     // Random probes into a large map: start loading each slot a few donations ahead.
     constexpr std::size_t kAhead = 8;
@@ -265,27 +268,21 @@ void Allocator::build_views(std::uint32_t p) {
   const CompiledPool& pool = plan_.pools()[p];
   PoolView& pool_view = pool_views_[p];
   pool_view.prefetch_count = 0;
-  for (std::size_t c = 0; c < pool.caps.size(); ++c) {
+  const std::size_t first = per_donation_[p].first_counted;
+  for (std::size_t c = first; c < pool.caps.size(); ++c) {
     const CompiledCap& cap = pool.caps[c];
     CapView& v = views_[cap_begin_[p] + c];
     v.scope = cap.scope;
     v.counts_grants = cap.counts_grants;
     v.limit = cap.limit;
     v.limit_by_project = cap.per_project_limits ? cap.limit_by_project.data() : nullptr;
-    if (cap.scope == Scope::donation) {
-      v.wide = &zero_;
-      v.narrow = &narrow_zero_;
-      v.size = 1;
-      v.grant_weight = v.count_weight = 0;
-      continue;
-    }
     const ScopedCounter::Dense dense = states_[p].counters[c].dense_for(batch_day_);
     v.wide = dense.wide;
     v.narrow = dense.narrow;
     v.size = dense.size;
     v.grant_weight = cap.counts_grants ? 0 : 1;
     v.count_weight = cap.counts_grants ? 1 : 0;
-    if (v.size >= kPrefetchFrom) pool_view.prefetch[pool_view.prefetch_count++] = static_cast<std::uint8_t>(c);
+    if (v.size >= kPrefetchFrom) pool_view.prefetch[pool_view.prefetch_count++] = static_cast<std::uint8_t>(c - first);
   }
 }
 

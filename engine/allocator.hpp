@@ -102,8 +102,7 @@ class Allocator {
   // share a local day): its counter's dense array for that day, so a
   // donation's slot is one index, with no branch on the scope or the period.
   struct CapView {
-    // The counter's slots for the batch's day: one of the two is set. A
-    // per-donation cap points wide at zero_ (its index is always 0).
+    // The counter's slots for the batch's day: one of the two is set.
     Minor* wide = nullptr;
     std::int32_t* narrow = nullptr;
     std::uint32_t size = 0;     // an index at or past it takes the general path (cap_headroom)
@@ -116,7 +115,15 @@ class Allocator {
   };
   struct PoolView {
     std::uint8_t prefetch_count = 0;
-    std::uint8_t prefetch[kMaxCaps] = {};  // the caps the prefetch loads
+    std::uint8_t prefetch[kMaxCaps] = {};  // the counted caps the prefetch loads (index past first_counted)
+  };
+  // A per-donation cap counts nothing: the kernels take it as one fixed
+  // headroom, ahead of the counted caps. It can only be a pool's first cap
+  // (the first in limit order, and a pool has one cap of each kind).
+  struct PerDonation {
+    std::uint8_t first_counted = 0;  // 1 when caps[0] is per_donation
+    Minor room = kUnbounded;         // its limit; kUnbounded without one
+    LimitId limit_id = kLimitNone;
   };
 
   // Starts the next batch at `begin`: returns how many donations it takes (at
@@ -189,11 +196,11 @@ class Allocator {
   std::vector<CapView> views_;          // [cap_begin_[pool] + cap], valid for pools with a donation in the batch
   std::vector<std::uint32_t> cap_begin_;  // [pool]
   std::vector<PoolView> pool_views_;    // [pool]
-  // By Scope, per donation of the batch: what a cap view is indexed with (0,
-  // donor, donor-project pair, project, org; no org is an index past every
-  // view). Donors and projects are read from the input itself.
+  std::vector<PerDonation> per_donation_;  // [pool]
+  // By Scope, per donation of the batch: what a counted cap's view is indexed
+  // with (donor, donor-project pair, project, org; no org is an index past
+  // every view). Donors and projects are read from the input itself.
   const std::uint32_t* scope_source_[5] = {};
-  std::uint32_t no_index_[kBatch] = {};
   std::uint32_t pair_index_[kBatch] = {};
   std::uint32_t org_index_[kBatch] = {};
   // Pool-major scratch. For each pool in present_ (the pools some donation of
@@ -217,13 +224,9 @@ class Allocator {
   static constexpr bool general_kernels_only = requires { typename Sink::OneDonationAtATime; };
   bool base_overflow_ = false;  // some listed base of the batch is kBaseOverflow
   Minor granted_here_[kBatch];  // per donation: granted so far by the pools before in try order
-  // Per donation, when the campaign has max_total_ratio: floor(amount *
-  // max_total_ratio), saturated at 2^64 - 1. A donation's grants never pass
-  // it, so what is left under it is exact in 64 bits up to kMinorMax, and a
-  // saturated one leaves more than kMinorMax whatever was granted.
-  std::uint64_t total_limit_[kBatch];
-  Minor zero_ = 0;  // what per-donation caps read: they count nothing
-  std::int32_t narrow_zero_ = 0;
+  // [pool]: the campaign has max_total_ratio and the pool's rate never passes
+  // it, so its headroom cannot bind where no pool before granted anything.
+  std::vector<std::uint8_t> rate_within_total_;
 };
 
 inline std::uint32_t Allocator::scope_of(Scope scope, const DonationKeys& k) {
@@ -323,7 +326,7 @@ void Allocator::allocate_pool(std::uint32_t p, std::size_t from, std::size_t to,
     if constexpr (general_kernels_only<Sink>) {
       return allocate_pool_shaped<kAnyCaps, kTotalRatio, kNarrow, false>(p, from, to, seq, sink);
     } else {
-      switch (plan_.pools()[p].caps.size()) {
+      switch (plan_.pools()[p].caps.size() - per_donation_[p].first_counted) {
         case 0: return allocate_pool_shaped<0, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
         case 1: return allocate_pool_shaped<1, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
         case 2: return allocate_pool_shaped<2, kTotalRatio, kNarrow, kPlain>(p, from, to, seq, sink);
@@ -350,7 +353,9 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
                                      Sink& sink) {
   const CompiledPool& pool = plan_.pools()[p];
   PoolState& state = states_[p];
-  const std::size_t caps = kCaps == kAnyCaps ? pool.caps.size() : kCaps;
+  const PerDonation per_donation = per_donation_[p];
+  const std::size_t first = per_donation.first_counted;
+  const std::size_t caps = kCaps == kAnyCaps ? pool.caps.size() - first : kCaps;  // counted caps
   const PoolView& pool_view = pool_views_[p];
   const std::uint16_t* index = list_index_.data() + p * kBatch;
   const Minor* bases = list_base_.data() + p * kBatch;
@@ -365,17 +370,24 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   const bool stack = pool.stack;
   const Minor budget = pool.budget;
   const LimitId total_ratio_limit = plan_.max_total_ratio_limit(), pool_limit = plan_.pool_limit();
+  // Only a sink that reads every headroom (the live path's explain) has them kept.
+  constexpr bool kKeepHeadrooms = requires { sink.headrooms(p, nullptr, nullptr, std::size_t{0}); };
+  // The first pool tried for the batch's donations (present_ is in try order)
+  // follows no grant, so max_total_ratio binds there only if its rate can pass it.
+  const Ratio total_ratio = kTotalRatio ? *plan_.campaign().max_total_ratio : Ratio{0};
+  const bool check_total_ratio = kKeepHeadrooms || !(rate_within_total_[p] && p == present_.front());
 
-  // The views, copied so that the loop keeps them in registers (counter
-  // writes could alias them in place); copied again when a commit rebuilds them.
+  // The counted caps' views (views[c] is cap first + c), copied so that the
+  // loop keeps them in registers (counter writes could alias them in place);
+  // copied again when a commit rebuilds them.
   CapView views[kCaps == kAnyCaps ? kMaxCaps : std::max<std::size_t>(kCaps, 1)];
   const std::uint32_t* source[std::size(views)];  // by cap: scope_source_ of its scope
   LimitId cap_limit_id[std::size(views)];
   auto load_views = [&] {
     for (std::size_t c = 0; c < caps; ++c) {
-      views[c] = views_[cap_begin_[p] + c];
+      views[c] = views_[cap_begin_[p] + first + c];
       source[c] = scope_source_[static_cast<int>(views[c].scope)];
-      cap_limit_id[c] = pool.caps[c].limit_id;
+      cap_limit_id[c] = pool.caps[first + c].limit_id;
     }
   };
   load_views();
@@ -414,9 +426,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     // The grant is the least of the base and the headrooms; the limit is the
     // first headroom down to it, so only a strictly smaller headroom takes
     // over (selects, not branches: whether a cap binds is hard to predict).
-    // None when nothing is below the base. Only a sink that reads every
-    // headroom (the live path's explain) has them kept.
-    constexpr bool kKeepHeadrooms = requires { sink.headrooms(p, nullptr, nullptr, std::size_t{0}); };
+    // None when nothing is below the base.
     Minor headroom[kKeepHeadrooms ? kMaxCaps + 2 : 1];
     LimitId limit_of[std::size(headroom)];
     std::size_t count = 0;
@@ -434,6 +444,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     // for this donation), or null (through ScopedCounter::add).
     Count* slots[std::size(views)];
     Count uncounted = 0;
+    if (!kKeepHeadrooms || first) consider(per_donation.room, per_donation.limit_id);
     for (std::size_t c = 0; c < caps; ++c) {
       const CapView& v = views[c];
       const std::uint32_t at = source[c][i];
@@ -449,41 +460,51 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
         }
       } else {
         bool counted = false;
-        consider(general_headroom(p, c, i, counted), cap_limit_id[c]);
+        consider(general_headroom(p, first + c, i, counted), cap_limit_id[c]);
         slots[c] = counted ? nullptr : &uncounted;
       }
     }
     if constexpr (kTotalRatio) {
-      const std::uint64_t left = total_limit_[i] - static_cast<std::uint64_t>(granted_here_[i]);
-      consider(left > static_cast<std::uint64_t>(kMinorMax) ? kMinorMax : static_cast<Minor>(left), total_ratio_limit);
+      if (check_total_ratio) {
+        // floor(amount * max_total_ratio), saturated at 2^64 - 1. A donation's
+        // grants never pass it, so what is left under it is exact in 64 bits up
+        // to kMinorMax, and a saturated one leaves more than kMinorMax whatever was granted.
+        constexpr auto kMost = std::numeric_limits<std::uint64_t>::max();
+        const Wide most = multiply_floor(batch_.amount[i], total_ratio);
+        const std::uint64_t limit = most > kMost ? kMost : static_cast<std::uint64_t>(most);
+        const std::uint64_t left = limit - static_cast<std::uint64_t>(granted_here_[i]);
+        consider(left > static_cast<std::uint64_t>(kMinorMax) ? kMinorMax : static_cast<Minor>(left), total_ratio_limit);
+      }
     }
     const Minor unlocked = batch_unlocked >= 0 ? batch_unlocked : pool.unlocked(batch_.time[i]);
     consider(std::max<Minor>(0, unlocked - granted), pool_limit);
 
-    if (grant > 0) {
-      // Counts the grant where the headroom step found each cap's slot. A
-      // counter stays within its limit, so a narrow one cannot overflow.
-      bool grew = false;
-      for (std::size_t c = 0; c < caps; ++c) {
-        const CapView& v = views[c];
-        const Minor delta = grant * v.grant_weight + v.count_weight;
-        if (slots[c]) [[likely]] {
-          *slots[c] = static_cast<Count>(*slots[c] + delta);
-        } else {
-          general_count(p, c, i, delta);
-          grew = true;
-        }
+    // Counts the grant where the headroom step found each cap's slot, 0
+    // included: whether a grant is 0 is hard to predict, and a store of an
+    // unchanged value costs less than a mispredicted branch. A counter stays
+    // within its limit, so a narrow one cannot overflow.
+    const bool positive = grant > 0;
+    bool grew = false;
+    for (std::size_t c = 0; c < caps; ++c) {
+      const CapView& v = views[c];
+      // A plain cap sums amounts: its weights are 1 and 0.
+      const Minor delta = kPlain ? grant : grant * v.grant_weight + (positive ? v.count_weight : 0);
+      if (slots[c]) [[likely]] {
+        *slots[c] = static_cast<Count>(*slots[c] + delta);
+      } else if (positive) {
+        general_count(p, first + c, i, delta);
+        grew = true;
       }
-      if (grew) {  // add may have moved the arrays the views point at
-        build_views(p);
-        load_views();
-      }
-      granted += grant;
-      ++granted_count;
-      if (!exhausted && granted == budget) {
-        exhausted = true;
-        state.exhausted_by = seq + i;
-      }
+    }
+    if (grew) [[unlikely]] {  // add may have moved the arrays the views point at
+      build_views(p);
+      load_views();
+    }
+    granted += grant;
+    granted_count += positive;
+    if (static_cast<int>(positive) & static_cast<int>(!exhausted) & static_cast<int>(granted == budget)) [[unlikely]] {
+      exhausted = true;
+      state.exhausted_by = seq + i;
     }
     granted_here_[i] += grant;
     // The live path's explain keeps every limit's headroom; batch sinks skip it.

@@ -11,6 +11,8 @@ class FastMod {
  public:
   explicit FastMod(std::uint64_t d) : d_(d), m_(~Wide{0} / d + 1) {}
 
+  std::uint64_t divisor() const { return d_; }
+
   std::uint64_t operator()(std::uint64_t a) const {
     const Wide low = m_ * a;  // the fraction a / d, modulo 1, in 128 bits
     // (low * d) >> 128 without a 256-bit product.

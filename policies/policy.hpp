@@ -51,6 +51,10 @@ class Rate {
   // virtual call per pool and batch instead of one per donation.
   virtual bool bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
                      Minor* out) const = 0;
+  // A ratio r with base(a) <= floor(a * r) for every amount a, or none when
+  // no ratio bounds the base (a fixed amount). Lets the allocator skip the
+  // max_total_ratio headroom where it cannot bind.
+  virtual std::optional<Ratio> most_ratio() const { return std::nullopt; }
 };
 
 // Rate::bases for a rate class `Self`: its base called directly, so it inlines into the loop.

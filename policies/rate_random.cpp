@@ -17,6 +17,9 @@ class RandomRate final : public BatchedRate<RandomRate> {
     const Wide v = multiply_floor(amount, r);
     return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
   }
+  std::optional<Ratio> most_ratio() const override {
+    return Ratio{min_.micros + static_cast<std::int64_t>(points_.divisor() - 1) * step_.micros};
+  }
 
  private:
   Ratio min_, step_;

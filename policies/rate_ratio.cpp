@@ -11,6 +11,7 @@ class RatioRate final : public BatchedRate<RatioRate> {
     const Wide v = multiply_floor(amount, ratio_);
     return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
   }
+  std::optional<Ratio> most_ratio() const override { return ratio_; }
 
  private:
   Ratio ratio_;

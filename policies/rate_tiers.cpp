@@ -1,5 +1,6 @@
 // {"tiers": [{"up_to": A1, "ratio": R1}, ..., {"ratio": Rn}]}: marginal bands on
 // the amount; base = floor(sum of the exact band products), one floor at the end.
+#include <algorithm>
 #include <vector>
 
 #include "policies/policy.hpp"
@@ -26,6 +27,12 @@ class TiersRate final : public BatchedRate<TiersRate> {
     }
     const Wide v = scaled / kRatioScale;
     return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
+  }
+  // The bands' parts sum to at most the amount, each at most the largest ratio.
+  std::optional<Ratio> most_ratio() const override {
+    Ratio most{0};
+    for (const Band& band : bands_) most.micros = std::max(most.micros, band.ratio.micros);
+    return most;
   }
 
  private:

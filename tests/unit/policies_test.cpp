@@ -607,6 +607,33 @@ TEST(CapsAndPools, MaxTotalRatioAcrossPools) {
                            }));
 }
 
+// The first pool tried for a donation follows no grant, so max_total_ratio
+// binds there only when its rate can pass it: ratio 2, tiers whose last band
+// is 3, a random grid whose top point is 2, each alone under 1.5.
+TEST(CapsAndPools, MaxTotalRatioInTheFirstPoolTried) {
+  auto alone = [](const std::string& match, const std::string& amount, const std::string& id = "a") {
+    const std::string rules = R"({"max_total_ratio": "1.5", "pools": [{"id": "p", "budget": "1000", "match": )" +
+                              match + "}]}";
+    return simulate(rules, donations({{id, "u", "p", amount}}))->ledger();
+  };
+  EXPECT_EQ(alone(R"({"ratio": "2"})", "10"), (Lines{"a,p,20.00,15.00,max_total_ratio"}));
+  EXPECT_EQ(alone(R"({"ratio": "1.5"})", "10"), (Lines{"a,p,15.00,15.00,none"}));
+  // 5 * 1 + 5 * 3 = 20 over floor(10 * 1.5) = 15; 4 * 1 = 4 under 6.
+  EXPECT_EQ(alone(R"({"tiers": [{"up_to": "5", "ratio": "1"}, {"ratio": "3"}]})", "10"),
+            (Lines{"a,p,20.00,15.00,max_total_ratio"}));
+  EXPECT_EQ(alone(R"({"tiers": [{"up_to": "5", "ratio": "1"}, {"ratio": "3"}]})", "4"), (Lines{"a,p,4.00,4.00,none"}));
+  // Grid 1, 1.5, 2 (seed 0): the id's index picks the ratio; only 2 passes 1.5.
+  const std::string grid = R"({"random": {"min": "1", "max": "2", "step": "0.5"}})";
+  for (int i = 0; i < 12; ++i) {
+    const std::string id = "g" + std::to_string(i);
+    const std::uint64_t index = spec_splitmix64(spec_fnv1a64("p") ^ spec_fnv1a64(id)) % 3;
+    const std::string row = index == 2   ? id + ",p,20.00,15.00,max_total_ratio"
+                            : index == 1 ? id + ",p,15.00,15.00,none"
+                                         : id + ",p,10.00,10.00,none";
+    EXPECT_EQ(alone(grid, "10", id), (Lines{row})) << "index " << index;
+  }
+}
+
 TEST(CapsAndPools, MaxTotalRatioZero) {
   auto run = simulate(one_pool("", R"("max_total_ratio": "0",)"), donations({{"a", "u", "p", "10"}}));
   EXPECT_EQ(run->ledger(), (Lines{"a,p,10.00,0.00,max_total_ratio"}));
