@@ -4,6 +4,9 @@
 #include "engine/text.hpp"
 
 namespace matchfund {
+
+Wide multiply_floor_wide(Minor amount, Ratio ratio) { return static_cast<Wide>(amount) * ratio.micros / kRatioScale; }
+
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

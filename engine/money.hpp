@@ -41,13 +41,17 @@ RatioResult parse_ratio(std::string_view text);
 
 std::string describe(ParseFailure failure, std::string_view text, int minor_units);
 
+// multiply_floor past 32-bit factors: a 128-bit division, out of line so that
+// the loops calling multiply_floor keep their registers.
+[[gnu::cold, gnu::noinline]] Wide multiply_floor_wide(Minor amount, Ratio ratio);
+
 // floor(amount * ratio), exact. May exceed int64: the caller decides.
 // Both factors are non-negative in the engine.
 inline Wide multiply_floor(Minor amount, Ratio ratio) {
   // The common case fits 64 bits, where division is far cheaper than 128-bit.
   if (static_cast<std::uint64_t>(amount) <= 0xFFFFFFFFu && static_cast<std::uint64_t>(ratio.micros) <= 0xFFFFFFFFu)
-    return static_cast<std::uint64_t>(amount) * static_cast<std::uint64_t>(ratio.micros) / kRatioScale;
-  return static_cast<Wide>(amount) * ratio.micros / kRatioScale;
+    [[likely]] return static_cast<std::uint64_t>(amount) * static_cast<std::uint64_t>(ratio.micros) / kRatioScale;
+  return multiply_floor_wide(amount, ratio);
 }
 
 // Exactly minor_units fraction digits, no sign for non-negative values.

@@ -61,8 +61,9 @@ class Rate {
 template <class Self>
 class BatchedRate : public Rate {
  public:
+  // `out` is restrict: its stores cannot change the rate's fields, which then stay in registers.
   bool bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
-             Minor* out) const final {
+             Minor* __restrict out) const final {
     const Self& self = static_cast<const Self&>(*this);
     bool overflow = false;
     for (std::size_t j = 0; j < n; ++j) {
