@@ -5,20 +5,20 @@
 namespace matchfund {
 namespace {
 
-// Bit `bit` of words[0, count) (count <= 64) as one word: bit i is words[i]'s.
-// Each word's bit is shifted to its sign and two words at a time give theirs
-// up by movemask (SSE2 is part of x86-64): about a third of the instructions
-// of a shift-and-or per word, which was a tenth of allocating.
-std::uint64_t gather_bit(const std::uint64_t* words, std::size_t count, unsigned bit) {
-  const __m128i to_sign = _mm_cvtsi32_si128(static_cast<int>(63 - bit));
+// Bit `bit` (< 8) of bytes[0, count) (count <= 64) as one word: bit i is
+// bytes[i]'s. Shifting 16-bit lanes left by 7 - bit moves each byte's bit to
+// that byte's sign (a low byte's bits stop below the high byte's sign), and
+// one movemask (SSE2 is part of x86-64) gives 16 donations' bits at once.
+// Reads whole 16-byte groups: bytes past count up to the next multiple of 16
+// must be readable; their bits are dropped.
+std::uint64_t gather_byte_bit(const std::uint8_t* bytes, std::size_t count, unsigned bit) {
+  const __m128i to_sign = _mm_cvtsi32_si128(static_cast<int>(7 - bit));
   std::uint64_t gathered = 0;
-  std::size_t i = 0;
-  for (; i + 2 <= count; i += 2) {
-    const __m128i v = _mm_sll_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(words + i)), to_sign);
-    gathered |= static_cast<std::uint64_t>(_mm_movemask_pd(_mm_castsi128_pd(v))) << i;
+  for (std::size_t i = 0; i < count; i += 16) {
+    const __m128i v = _mm_sll_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i)), to_sign);
+    gathered |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(v))) << i;
   }
-  if (i < count) gathered |= ((words[i] >> bit) & 1) << i;
-  return gathered;
+  return count == 64 ? gathered : gathered & ((std::uint64_t{1} << count) - 1);
 }
 
 // Starts loading elements [begin, begin + count) of an array.
@@ -219,26 +219,37 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       mask[i] &= ~closed_[w];
       present |= mask[i];
     }
-    for (; present != 0; present &= present - 1) {
-      const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(present));
-      const CompiledPool& pool = pools[p];
-      const Minor unlocked = pool.unlocked(min_time);
-      batch_unlocked_[p] = unlocked == pool.unlocked(max_time) ? unlocked : -1;
-      build_views(p);
-      present_.push_back(p);
-      // The list: the pool's bit of 64 donations gathered into one word, then its set bits.
-      std::uint16_t* list = &list_index_[p * kBatch];
-      std::size_t size = 0;
-      for (std::size_t block = 0; block < n; block += 64) {
-        for (std::uint64_t members = gather_bit(mask + block, std::min<std::size_t>(64, n - block), p % 64);
-             members != 0; members &= members - 1)
-          list[size++] = static_cast<std::uint16_t>(block + std::countr_zero(members));
-      }
-      list_size_[p] = static_cast<std::uint16_t>(size);
-      Minor* bases = &list_base_[p * kBatch];
-      base_overflow_ |= pool.rate->bases(batch.amount, batch.id_hash, list, size, bases);
+    // Pools by byte of the mask word: each byte with a present pool is copied
+    // out once (mask_byte_), then each of its pools' bits is gathered from it.
+    for (std::uint64_t pending = present; pending != 0;) {
+      const unsigned shift = static_cast<unsigned>(std::countr_zero(pending)) / 8 * 8;
+      pending &= ~(std::uint64_t{0xFF} << shift);
+      for (std::size_t i = 0; i < n; ++i) mask_byte_[i] = static_cast<std::uint8_t>(mask[i] >> shift);
+      for (std::uint64_t in_byte = (present >> shift) & 0xFF; in_byte != 0; in_byte &= in_byte - 1)
+        list_pool(static_cast<std::uint32_t>(w * 64 + shift + std::countr_zero(in_byte)), n, min_time, max_time, batch);
     }
   }
+}
+
+static_assert(Allocator::kBatch % 64 == 0, "gather_byte_bit reads 16-byte groups of each 64-donation block");
+
+void Allocator::list_pool(std::uint32_t p, std::size_t n, Micros min_time, Micros max_time, const DonationBatch& batch) {
+  const CompiledPool& pool = plan_.pools()[p];
+  const Minor unlocked = pool.unlocked(min_time);
+  batch_unlocked_[p] = unlocked == pool.unlocked(max_time) ? unlocked : -1;
+  build_views(p);
+  present_.push_back(p);
+  // The list: the pool's bit of 64 donations gathered into one word, then its set bits.
+  std::uint16_t* list = &list_index_[p * kBatch];
+  std::size_t size = 0;
+  for (std::size_t block = 0; block < n; block += 64) {
+    for (std::uint64_t members = gather_byte_bit(mask_byte_ + block, std::min<std::size_t>(64, n - block), p % 8);
+         members != 0; members &= members - 1)
+      list[size++] = static_cast<std::uint16_t>(block + std::countr_zero(members));
+  }
+  list_size_[p] = static_cast<std::uint16_t>(size);
+  Minor* bases = &list_base_[p * kBatch];
+  base_overflow_ |= pool.rate->bases(batch.amount, batch.id_hash, list, size, bases);
 }
 
 DonationKeys Allocator::batch_keys(std::size_t i) const {

@@ -132,6 +132,10 @@ class Allocator {
   std::size_t start_batch(const DonationInput& in, std::size_t begin);
   // The stateless step for the batch in[begin, begin + n) that start_batch began.
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
+  // For pool p, present in the batch of n donations that prepare classified
+  // (its bit gathered from mask_byte_): its unlocked budget, views, list of
+  // donations and their bases.
+  void list_pool(std::uint32_t p, std::size_t n, Micros min_time, Micros max_time, const DonationBatch& batch);
   // Starts loading the input columns of in[begin, begin + count).
   static void prefetch_columns(const DonationInput& in, std::size_t begin, std::size_t count);
   // Points pool p's cap views at its counters for the batch's day.
@@ -190,6 +194,9 @@ class Allocator {
   std::size_t mask_words_ = 0;
   std::vector<std::uint64_t> mask_;
   std::vector<std::uint64_t> closed_;  // [word]: pools a time condition closes for the whole batch
+  // One byte of each donation's mask word (pools 8k to 8k + 7), for
+  // gather_byte_bit, which reads it in whole 16-byte groups (kBatch is a multiple of 64).
+  alignas(16) std::uint8_t mask_byte_[kBatch] = {};
   // [pool]: the budget unlocked for the whole batch, or -1 when a release
   // falls inside it (releases only add, so equal ends mean no change between).
   std::vector<Minor> batch_unlocked_;
