@@ -394,7 +394,11 @@ Scenario generate(std::uint64_t seed) {
   // Pools.
   std::vector<std::string> pool_ids = {"tencent", "corp", "surprise", "A", "b-2", "c.3", "d_4", "E5", "x"};
   rng.shuffle(pool_ids);
-  const int n_pools = static_cast<int>(rng.between(1, 5));
+  // Now and then many pools: the allocator's masks then span several bytes and words.
+  const int n_pools = static_cast<int>(!rng.percent(4)    ? rng.between(1, 5)
+                                      : rng.percent(50) ? rng.between(9, 40)
+                                                        : rng.between(65, 80));
+  for (int p = static_cast<int>(pool_ids.size()); p < n_pools; ++p) pool_ids.push_back("pool-" + std::to_string(p));
   const int huge_pool = static_cast<int>(rng.between(0, n_pools - 1));
   Json pools_json = Json::array();
   for (int p = 0; p < n_pools; ++p) {
@@ -1174,6 +1178,7 @@ TEST(PropertyGenerator, CoversEveryLimitAndOutcome) {
   if (n < 200) GTEST_SKIP() << "coverage is only judged over at least 200 scenarios";
   std::map<std::string, int> limits;
   int overflows = 0, exhausted = 0, duplicates = 0, out_of_order = 0, big = 0, stack_false_rows = 0, day_caps = 0;
+  int over_a_byte_of_pools = 0, over_a_word_of_pools = 0;  // more than 8 or 64 pools
   for (std::uint64_t i = 0; i < n; ++i) {
     const Scenario s = generate(first_seed() + i);
     const ref::Result r = ref::allocate(s.rules, s.projects, s.donations);
@@ -1183,6 +1188,8 @@ TEST(PropertyGenerator, CoversEveryLimitAndOutcome) {
     duplicates += static_cast<int>(r.duplicates);
     for (std::size_t k = 1; k < s.donations.size(); ++k) out_of_order += s.donations[k].time < s.donations[k - 1].time;
     big += s.donations.size() > matchfund::Allocator::kBatch;
+    over_a_byte_of_pools += s.rules.pools.size() > 8;
+    over_a_word_of_pools += s.rules.pools.size() > 64;
     for (const ref::Pool& p : s.rules.pools) {
       if (!p.stack)
         for (const ref::LedgerRow& row : r.ledger) stack_false_rows += row.pool == p.id;
@@ -1204,6 +1211,8 @@ TEST(PropertyGenerator, CoversEveryLimitAndOutcome) {
   EXPECT_GT(duplicates, 0);
   EXPECT_GT(out_of_order, 0);
   EXPECT_GT(big, 0) << "no stream is longer than the allocator's batch";
+  EXPECT_GT(over_a_byte_of_pools, 0) << "no scenario has more than 8 pools";
+  EXPECT_GT(over_a_word_of_pools, 0) << "no scenario has more than 64 pools";
   EXPECT_GT(stack_false_rows, 0);
   EXPECT_GT(day_caps, 0);
 }
