@@ -173,10 +173,17 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   batch.id_hash = batch_.id_hash;
 
   // Project and channel conditions: one lookup per donation covers every pool.
-  for (std::size_t w = 0; w < mask_words_; ++w) {
+  // The tables and their stride are locals: the mask stores could alias them in place.
+  const std::uint64_t* by_project = plan_.project_pools(0);
+  const std::uint64_t* by_channel = plan_.channel_pools(0);
+  const std::size_t words = mask_words_;
+  for (std::size_t w = 0; w < words; ++w) {
     std::uint64_t* mask = &mask_[w * kBatch];
-    for (std::size_t i = 0; i < n; ++i)
-      mask[i] = plan_.project_pools(batch_.project[i])[w] & plan_.channel_pools(batch_.channel[i])[w];
+    if (words == 1)  // the common case (at most 64 pools): no multiplication per donation
+      for (std::size_t i = 0; i < n; ++i) mask[i] = by_project[batch_.project[i]] & by_channel[batch_.channel[i]];
+    else
+      for (std::size_t i = 0; i < n; ++i)
+        mask[i] = by_project[batch_.project[i] * words + w] & by_channel[batch_.channel[i] * words + w];
   }
   // Time and amount conditions, pool by pool; a time condition classifies the
   // whole batch first, so a closed pool costs nothing per donation.

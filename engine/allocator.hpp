@@ -390,14 +390,6 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   CapView views[kCaps == kAnyCaps ? kMaxCaps : std::max<std::size_t>(kCaps, 1)];
   const std::uint32_t* source[std::size(views)];  // by cap: scope_source_ of its scope
   LimitId cap_limit_id[std::size(views)];
-  auto load_views = [&] {
-    for (std::size_t c = 0; c < caps; ++c) {
-      views[c] = views_[cap_begin_[p] + first + c];
-      source[c] = scope_source_[static_cast<int>(views[c].scope)];
-      cap_limit_id[c] = pool.caps[first + c].limit_id;
-    }
-  };
-  load_views();
   using Count = std::conditional_t<kNarrow, std::int32_t, Minor>;
   auto slots_of = [](const CapView& v) {
     if constexpr (kNarrow)
@@ -405,27 +397,46 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     else
       return v.wide;
   };
+  // The prefetched caps' sources, slots and sizes, apart from the views, so
+  // that the loop indexes the views only by constants (they can stay in registers).
+  const std::size_t prefetch_count = pool_view.prefetch_count;
+  const std::uint32_t* prefetch_source[std::size(views)] = {};
+  Count* prefetch_slots[std::size(views)] = {};
+  std::uint32_t prefetch_size[std::size(views)] = {};
+  auto load_views = [&] {
+    for (std::size_t c = 0; c < caps; ++c) {
+      views[c] = views_[cap_begin_[p] + first + c];
+      source[c] = scope_source_[static_cast<int>(views[c].scope)];
+      cap_limit_id[c] = pool.caps[first + c].limit_id;
+    }
+    for (std::size_t k = 0; k < prefetch_count; ++k) {
+      const CapView& v = views_[cap_begin_[p] + first + pool_view.prefetch[k]];
+      prefetch_source[k] = scope_source_[static_cast<int>(v.scope)];
+      prefetch_slots[k] = slots_of(v);
+      prefetch_size[k] = v.size;
+    }
+  };
+  load_views();
 
   // Starts loading the big counters (donors, pairs) the donation at list position j will read.
   // Always inlined: out of line, GCC finds it free of side effects and deletes the calls.
-  const std::size_t prefetch_count = pool_view.prefetch_count;
   auto prefetch = [&](std::size_t j) __attribute__((always_inline)) {
     // Bounded by the cap count, so that a kernel's loop unrolls.
     for (std::size_t k = 0; k < std::size(views) && k < prefetch_count; ++k) {
-      const std::size_t c = pool_view.prefetch[k];
-      const std::uint32_t at = source[c][index[j]];
-      if (at < views[c].size) __builtin_prefetch(slots_of(views[c]) + at);
+      const std::uint32_t at = prefetch_source[k][index[j]];
+      if (at < prefetch_size[k]) __builtin_prefetch(prefetch_slots[k] + at);
     }
   };
   constexpr std::size_t kAhead = 16;  // enough to hide a cache miss behind the work of the donations before
   for (std::size_t j = from; j < std::min(from + kAhead, to); ++j) prefetch(j);
 
-  for (std::size_t j = from; j < to; ++j) {
-    if (j + kAhead < to) prefetch(j + kAhead);
+  // The stateful step of list position j. Always inlined, into the loop that
+  // prefetches and the one for the last kAhead positions, which does not.
+  auto allocate_one = [&](std::size_t j) __attribute__((always_inline)) {
     const std::size_t i = index[j];
     if (!stack && granted_here_[i] > 0) {
       grants[j] = kNotTried;
-      continue;
+      return;
     }
     const Minor base = bases[j];
 
@@ -518,7 +529,13 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     if constexpr (kKeepHeadrooms) sink.headrooms(p, headroom, limit_of, count);
     grants[j] = grant;
     limits[j] = limit;
+  };
+  const std::size_t prefetched_to = to - std::min(to - from, kAhead);
+  for (std::size_t j = from; j < prefetched_to; ++j) {
+    prefetch(j + kAhead);
+    allocate_one(j);
   }
+  for (std::size_t j = prefetched_to; j < to; ++j) allocate_one(j);
   state.granted = granted;
   state.grants = granted_count;
   state.exhausted = exhausted;
