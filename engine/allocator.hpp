@@ -374,8 +374,11 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   Minor granted = state.granted;
   std::uint64_t granted_count = state.grants;
   bool exhausted = state.exhausted;
+  // The total at which a grant exhausts the pool, or -1 (never) when it is
+  // already exhausted or cannot grant in this run (granted is already the
+  // budget); otherwise granted first reaches it by a grant above 0.
+  Minor exhausts_at = exhausted || state.granted == pool.budget ? -1 : pool.budget;
   const bool stack = pool.stack;
-  const Minor budget = pool.budget;
   const LimitId total_ratio_limit = plan_.max_total_ratio_limit(), pool_limit = plan_.pool_limit();
   // Only a sink that reads every headroom (the live path's explain) has them kept.
   constexpr bool kKeepHeadrooms = requires { sink.headrooms(p, nullptr, nullptr, std::size_t{0}); };
@@ -417,6 +420,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     }
   };
   load_views();
+  Count uncounted = 0;  // where a cap that counts nothing for a donation adds its grant (never read)
 
   // Starts loading the big counters (donors, pairs) the donation at list position j will read.
   // Always inlined: out of line, GCC finds it free of side effects and deletes the calls.
@@ -461,7 +465,6 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     // Where each cap counts a grant: its dense slot, &uncounted (counts nothing
     // for this donation), or null (through ScopedCounter::add).
     Count* slots[std::size(views)];
-    Count uncounted = 0;
     if (!kKeepHeadrooms || first) consider(per_donation.room, per_donation.limit_id);
     for (std::size_t c = 0; c < caps; ++c) {
       const CapView& v = views[c];
@@ -520,8 +523,9 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     }
     granted += grant;
     granted_count += positive;
-    if (static_cast<int>(positive) & static_cast<int>(!exhausted) & static_cast<int>(granted == budget)) [[unlikely]] {
+    if (granted == exhausts_at) [[unlikely]] {
       exhausted = true;
+      exhausts_at = -1;
       state.exhausted_by = seq + i;
     }
     granted_here_[i] += grant;

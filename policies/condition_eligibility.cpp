@@ -54,7 +54,10 @@ class MinDonationCondition final : public Condition {
   explicit MinDonationCondition(Minor min) : min_(min) {}
   bool varies_per_donation() const override { return true; }
   void filter(const DonationBatch& b, std::uint8_t* eligible) const override {
-    for (std::size_t i = 0; i < b.size; ++i) eligible[i] &= static_cast<std::uint8_t>(b.amount[i] >= min_);
+    // Locals: a byte store may alias anything, so the fields would be loaded again per donation.
+    const Minor min = min_;
+    const Minor* amount = b.amount;
+    for (std::size_t i = 0, n = b.size; i < n; ++i) eligible[i] &= static_cast<std::uint8_t>(amount[i] >= min);
   }
 
  private:
