@@ -386,6 +386,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   // follows no grant, so max_total_ratio binds there only if its rate can pass it.
   const Ratio total_ratio = kTotalRatio ? *plan_.campaign().max_total_ratio : Ratio{0};
   const bool check_total_ratio = kKeepHeadrooms || !(rate_within_total_[p] && p == present_.front());
+  const Minor* amount = batch_.amount;
 
   // The counted caps' views (views[c] is cap first + c), copied so that the
   // loop keeps them in registers (counter writes could alias them in place);
@@ -490,10 +491,8 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
         // floor(amount * max_total_ratio), saturated at 2^64 - 1. A donation's
         // grants never pass it, so what is left under it is exact in 64 bits up
         // to kMinorMax, and a saturated one leaves more than kMinorMax whatever was granted.
-        constexpr auto kMost = std::numeric_limits<std::uint64_t>::max();
-        const Wide most = multiply_floor(batch_.amount[i], total_ratio);
-        const std::uint64_t limit = most > kMost ? kMost : static_cast<std::uint64_t>(most);
-        const std::uint64_t left = limit - static_cast<std::uint64_t>(granted_here_[i]);
+        const std::uint64_t left =
+            multiply_floor_saturated(amount[i], total_ratio) - static_cast<std::uint64_t>(granted_here_[i]);
         consider(left > static_cast<std::uint64_t>(kMinorMax) ? kMinorMax : static_cast<Minor>(left), total_ratio_limit);
       }
     }

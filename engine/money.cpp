@@ -5,7 +5,7 @@
 
 namespace matchfund {
 
-Wide multiply_floor_wide(Minor amount, Ratio ratio) { return static_cast<Wide>(amount) * ratio.micros / kRatioScale; }
+Wide multiply_floor(Minor amount, Ratio ratio) { return static_cast<Wide>(amount) * ratio.micros / kRatioScale; }
 
 namespace {
 

@@ -41,17 +41,25 @@ RatioResult parse_ratio(std::string_view text);
 
 std::string describe(ParseFailure failure, std::string_view text, int minor_units);
 
-// multiply_floor past 32-bit factors: a 128-bit division, out of line so that
-// the loops calling multiply_floor keep their registers.
-[[gnu::cold, gnu::noinline]] Wide multiply_floor_wide(Minor amount, Ratio ratio);
+// floor(amount * ratio), exact, by a 128-bit division. May exceed int64: the
+// caller decides. Both factors are non-negative in the engine. Out of line and
+// cold: the hot callers below take the 32-bit case themselves, so that their
+// loops keep their registers.
+[[gnu::cold, gnu::noinline]] Wide multiply_floor(Minor amount, Ratio ratio);
 
-// floor(amount * ratio), exact. May exceed int64: the caller decides.
-// Both factors are non-negative in the engine.
-inline Wide multiply_floor(Minor amount, Ratio ratio) {
-  // The common case fits 64 bits, where division is far cheaper than 128-bit.
-  if (static_cast<std::uint64_t>(amount) <= 0xFFFFFFFFu && static_cast<std::uint64_t>(ratio.micros) <= 0xFFFFFFFFu)
+// Both factors within 32 bits: the product fits 64 bits, where division by
+// the constant scale is a multiplication.
+inline bool fits_64_bit_product(Minor amount, Ratio ratio) {
+  return static_cast<std::uint64_t>(amount) <= 0xFFFFFFFFu && static_cast<std::uint64_t>(ratio.micros) <= 0xFFFFFFFFu;
+}
+
+// floor(amount * ratio), saturated at 2^64 - 1.
+inline std::uint64_t multiply_floor_saturated(Minor amount, Ratio ratio) {
+  if (fits_64_bit_product(amount, ratio))
     [[likely]] return static_cast<std::uint64_t>(amount) * static_cast<std::uint64_t>(ratio.micros) / kRatioScale;
-  return multiply_floor_wide(amount, ratio);
+  const Wide v = multiply_floor(amount, ratio);
+  constexpr auto kMost = std::numeric_limits<std::uint64_t>::max();
+  return v > kMost ? kMost : static_cast<std::uint64_t>(v);
 }
 
 // Exactly minor_units fraction digits, no sign for non-negative values.

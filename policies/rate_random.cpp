@@ -13,9 +13,7 @@ class RandomRate final : public BatchedRate<RandomRate> {
       : min_(min), step_(step), points_(points), key_(key) {}
   Minor base(Minor amount, std::uint64_t id_hash) const override {
     const std::uint64_t index = points_(splitmix64(key_ ^ id_hash));
-    const Ratio r{min_.micros + static_cast<std::int64_t>(index) * step_.micros};
-    const Wide v = multiply_floor(amount, r);
-    return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
+    return ratio_base(amount, Ratio{min_.micros + static_cast<std::int64_t>(index) * step_.micros});
   }
   std::optional<Ratio> most_ratio() const override {
     return Ratio{min_.micros + static_cast<std::int64_t>(points_.divisor() - 1) * step_.micros};

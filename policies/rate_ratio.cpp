@@ -7,10 +7,7 @@ namespace {
 class RatioRate final : public BatchedRate<RatioRate> {
  public:
   explicit RatioRate(Ratio r) : ratio_(r) {}
-  Minor base(Minor amount, std::uint64_t) const override {
-    const Wide v = multiply_floor(amount, ratio_);
-    return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
-  }
+  Minor base(Minor amount, std::uint64_t) const override { return ratio_base(amount, ratio_); }
   std::optional<Ratio> most_ratio() const override { return ratio_; }
 
  private:

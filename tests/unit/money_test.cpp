@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/money.hpp"
+#include "policies/policy.hpp"
 
 namespace matchfund {
 namespace {
@@ -279,6 +280,23 @@ TEST(MultiplyFloor, ResultsAboveSixtyFourBitsAreExact) {
   // kMax * kMax micros = (2^63-1)^2 / 10^6 = 85070591730234615847396907784232501249 / 10^6,
   // whose floor drops the last six digits "501249".
   EXPECT_EQ(wide_to_string(multiply_floor(kMax, Ratio{kMax})), "85070591730234615847396907784232");
+}
+
+// The hot callers' own 32-bit case agrees with the exact product on both
+// sides of the 32-bit edge, saturated (max_total_ratio) or checked (a base).
+TEST(MultiplyFloor, SaturatedAndBaseAgreeWithTheExactProduct) {
+  constexpr auto kMostUnsigned = std::numeric_limits<std::uint64_t>::max();
+  const std::int64_t values[] = {0, 1, 999, 999'999, 1'000'000, 2'500'000, 0xFFFFFFFF, 0x100000000, kMax};
+  for (std::int64_t amount : values)
+    for (std::int64_t micros : values) {
+      SCOPED_TRACE(std::to_string(amount) + " * " + std::to_string(micros) + "e-6");
+      const Wide exact = multiply_floor(amount, Ratio{micros});
+      EXPECT_EQ(multiply_floor_saturated(amount, Ratio{micros}),
+                exact > kMostUnsigned ? kMostUnsigned : static_cast<std::uint64_t>(exact));
+      EXPECT_EQ(ratio_base(amount, Ratio{micros}), exact > static_cast<Wide>(kMax) ? kBaseOverflow : static_cast<Minor>(exact));
+    }
+  // The largest 32-bit factors: (2^32 - 1)^2 / 10^6 = 18446744065119617025 / 10^6.
+  EXPECT_EQ(multiply_floor_saturated(0xFFFFFFFF, Ratio{0xFFFFFFFF}), 18'446'744'065'119u);
 }
 
 // --------------------------------------------------------------- format_amount
