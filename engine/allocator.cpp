@@ -100,9 +100,16 @@ std::size_t Allocator::start_batch(const DonationInput& in, std::size_t begin) {
   const std::size_t most = std::min(kBatch, in.size - begin);
   const Micros offset = plan_.campaign().utc_offset;
   const Micros* time = in.time + begin;
+  Micros min_time = time[0], max_time = time[0];
   if (!plan_.needs_days()) {
     batch_day_ = 0;
-    for (std::size_t i = 0; i < most; ++i) time_of_day_[i] = local_time_of_day(time[i], offset);
+    for (std::size_t i = 0; i < most; ++i) {
+      time_of_day_[i] = local_time_of_day(time[i], offset);
+      min_time = std::min(min_time, time[i]);
+      max_time = std::max(max_time, time[i]);
+    }
+    batch_min_time_ = min_time;
+    batch_max_time_ = max_time;
     return most;
   }
   // One local day per batch, so a day counter is one array for the whole
@@ -113,22 +120,35 @@ std::size_t Allocator::start_batch(const DonationInput& in, std::size_t begin) {
     time_of_day_[i] = time[i] - midnight;
     return static_cast<std::uint64_t>(time_of_day_[i]) >= static_cast<std::uint64_t>(kMicrosPerDay);
   };
-  // Blocks of 32 checked without a branch per donation (batches rarely cross midnight).
+  // Blocks of 32 checked without a branch per donation (batches rarely cross
+  // midnight); a block's earliest and latest time count once it is all in.
   constexpr std::size_t kBlock = 32;
   time_of_day_[0] = time[0] - midnight;
   std::size_t n = 1;
   for (; n + kBlock <= most; n += kBlock) {
     bool any = false;
-    for (std::size_t i = n; i < n + kBlock; ++i) any |= other_day(i);
+    Micros block_min = time[n], block_max = time[n];
+    for (std::size_t i = n; i < n + kBlock; ++i) {
+      any |= other_day(i);
+      block_min = std::min(block_min, time[i]);
+      block_max = std::max(block_max, time[i]);
+    }
     if (any) break;
+    min_time = std::min(min_time, block_min);
+    max_time = std::max(max_time, block_max);
   }
-  while (n < most && !other_day(n)) ++n;
+  for (; n < most && !other_day(n); ++n) {
+    min_time = std::min(min_time, time[n]);
+    max_time = std::max(max_time, time[n]);
+  }
+  batch_min_time_ = min_time;
+  batch_max_time_ = max_time;
   return n;
 }
 
 void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t n) {
   const Micros offset = plan_.campaign().utc_offset;
-  Micros min_time = in.time[begin], max_time = in.time[begin];
+  const Micros min_time = batch_min_time_, max_time = batch_max_time_;
   // The next batch's columns, loaded while this one is worked on, so that
   // the first pass over each column waits less on memory.
   prefetch_columns(in, begin + n, std::min(kBatch, in.size - begin - n));
@@ -138,10 +158,6 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   batch_.time += begin;
   batch_.amount += begin;
   batch_.id_hash += begin;
-  for (std::size_t i = 0; i < n; ++i) {
-    min_time = std::min(min_time, batch_.time[i]);
-    max_time = std::max(max_time, batch_.time[i]);
-  }
   std::fill_n(granted_here_, n, 0);
   if (needs_orgs_)
     for (std::size_t i = 0; i < n; ++i) {

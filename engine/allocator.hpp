@@ -128,7 +128,7 @@ class Allocator {
 
   // Starts the next batch at `begin`: returns how many donations it takes (at
   // most kBatch, all on the local day of the first when caps count per day)
-  // and sets batch_day_ and each one's local time of day.
+  // and sets batch_day_, the batch's earliest and latest times and each one's local time of day.
   std::size_t start_batch(const DonationInput& in, std::size_t begin);
   // The stateless step for the batch in[begin, begin + n) that start_batch began.
   void prepare(const DonationInput& in, std::size_t begin, std::size_t n);
@@ -187,6 +187,7 @@ class Allocator {
   bool needs_orgs_ = false;  // some cap counts per org
   Micros time_of_day_[kBatch];
   std::int32_t batch_day_ = 0;
+  Micros batch_min_time_ = 0, batch_max_time_ = 0;  // the earliest and latest time in the batch
   std::uint8_t eligible_[kBatch];
   // Per donation, a bit per pool it is eligible for ([word][i], pool p in bit
   // p % 64 of word p / 64), so the stateful step and its prefetch visit only
