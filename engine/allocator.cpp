@@ -207,7 +207,7 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
   std::fill(closed_.begin(), closed_.end(), 0);
   for (std::uint32_t p = 0; p < pools.size(); ++p) {
     std::uint64_t* mask = &mask_[p / 64 * kBatch];
-    const int bit = static_cast<int>(p % 64);
+    const unsigned bit = p % 64;
     bool closed = false;
     std::size_t look = 0;
     const Condition* to_look[kMaxCaps];  // a pool has at most one condition of each registered kind
@@ -220,16 +220,7 @@ void Allocator::prepare(const DonationInput& in, std::size_t begin, std::size_t 
       closed_[p / 64] |= std::uint64_t{1} << bit;
       continue;
     }
-    if (look == 0) continue;
-    std::uint8_t any = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      eligible_[i] = static_cast<std::uint8_t>((mask[i] >> bit) & 1);
-      any |= eligible_[i];
-    }
-    if (!any) continue;
-    for (std::size_t c = 0; c < look; ++c) to_look[c]->filter(batch, eligible_);
-    for (std::size_t i = 0; i < n; ++i)
-      mask[i] = (mask[i] & ~(std::uint64_t{1} << bit)) | (std::uint64_t{eligible_[i]} << bit);
+    for (std::size_t c = 0; c < look; ++c) to_look[c]->filter(batch, mask, bit);
   }
   // The pools some donation of the batch is eligible for: their unlocked
   // budgets, views, lists of donations and bases.

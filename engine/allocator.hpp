@@ -188,7 +188,6 @@ class Allocator {
   Micros time_of_day_[kBatch];
   std::int32_t batch_day_ = 0;
   Micros batch_min_time_ = 0, batch_max_time_ = 0;  // the earliest and latest time in the batch
-  std::uint8_t eligible_[kBatch];
   // Per donation, a bit per pool it is eligible for ([word][i], pool p in bit
   // p % 64 of word p / 64), so the stateful step and its prefetch visit only
   // the pools that can grant, in try order.

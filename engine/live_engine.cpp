@@ -338,9 +338,9 @@ std::string_view LiveEngine::reason_not_eligible(const Reservation& r, std::uint
   one.id_hash = &id_hash;
   for (std::size_t c = 0; c < rules.conditions.size(); ++c) {
     const Condition& condition = *rules.conditions[c];
-    std::uint8_t ok = condition.accepts_project(*catalog_, r.keys.project) &&
-                      condition.accepts_channel(catalog_->channels.name(r.channel));
-    if (ok && condition.varies_per_donation()) condition.filter(one, &ok);
+    std::uint64_t ok = condition.accepts_project(*catalog_, r.keys.project) &&
+                       condition.accepts_channel(catalog_->channels.name(r.channel));
+    if (ok && condition.varies_per_donation()) condition.filter(one, &ok, 0);
     if (!ok) return rules.condition_keys[c];
   }
   return "not_stacked";

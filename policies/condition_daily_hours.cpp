@@ -27,11 +27,11 @@ class DailyHoursCondition final : public Condition {
     }
     return overlaps ? Verdict::look : Verdict::none_pass;
   }
-  void filter(const DonationBatch& b, std::uint8_t* eligible) const override {
+  void filter(const DonationBatch& b, std::uint64_t* mask, unsigned bit) const override {
     for (std::size_t i = 0; i < b.size; ++i) {
       bool inside = false;
       for (const Range& r : ranges_) inside |= (b.time_of_day[i] >= r.from) & (b.time_of_day[i] < r.to);
-      eligible[i] &= static_cast<std::uint8_t>(inside);
+      mask[i] &= ~(std::uint64_t{!inside} << bit);
     }
   }
 

@@ -53,11 +53,11 @@ class MinDonationCondition final : public Condition {
  public:
   explicit MinDonationCondition(Minor min) : min_(min) {}
   bool varies_per_donation() const override { return true; }
-  void filter(const DonationBatch& b, std::uint8_t* eligible) const override {
-    // Locals: a byte store may alias anything, so the fields would be loaded again per donation.
+  void filter(const DonationBatch& b, std::uint64_t* mask, unsigned bit) const override {
+    // Locals: the mask stores could alias the fields in place.
     const Minor min = min_;
     const Minor* amount = b.amount;
-    for (std::size_t i = 0, n = b.size; i < n; ++i) eligible[i] &= static_cast<std::uint8_t>(amount[i] >= min);
+    for (std::size_t i = 0, n = b.size; i < n; ++i) mask[i] &= ~(std::uint64_t{amount[i] < min} << bit);
   }
 
  private:

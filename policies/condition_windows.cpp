@@ -24,11 +24,11 @@ class WindowsCondition final : public Condition {
     }
     return overlaps ? Verdict::look : Verdict::none_pass;
   }
-  void filter(const DonationBatch& b, std::uint8_t* eligible) const override {
+  void filter(const DonationBatch& b, std::uint64_t* mask, unsigned bit) const override {
     for (std::size_t i = 0; i < b.size; ++i) {
       bool inside = false;
       for (const Window& w : windows_) inside |= (b.time[i] >= w.start) & (b.time[i] < w.end);
-      eligible[i] &= static_cast<std::uint8_t>(inside);
+      mask[i] &= ~(std::uint64_t{!inside} << bit);
     }
   }
 

@@ -93,7 +93,8 @@ class Condition {
   virtual bool accepts_channel(std::string_view /*channel*/) const { return true; }
   // Conditions on the donation itself (time, amount) filter a batch.
   virtual bool varies_per_donation() const { return false; }
-  virtual void filter(const DonationBatch& /*batch*/, std::uint8_t* /*eligible*/) const {}
+  // Clears bit `bit` of mask[i] for each donation i of the batch that fails.
+  virtual void filter(const DonationBatch& /*batch*/, std::uint64_t* /*mask*/, unsigned /*bit*/) const {}
   // What the condition says of a whole batch from its time range alone, so a
   // pool that a time window closes is skipped without a look at each donation.
   enum class Verdict { all_pass, none_pass, look };
