@@ -435,13 +435,12 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   constexpr std::size_t kAhead = 16;  // enough to hide a cache miss behind the work of the donations before
   for (std::size_t j = from; j < std::min(from + kAhead, to); ++j) prefetch(j);
 
-  // The stateful step of list position j. Always inlined, into the loop that
-  // prefetches and the one for the last kAhead positions, which does not.
-  auto allocate_one = [&](std::size_t j) __attribute__((always_inline)) {
+  for (std::size_t j = from; j < to; ++j) {
+    if (j + kAhead < to) prefetch(j + kAhead);
     const std::size_t i = index[j];
     if (!stack && granted_here_[i] > 0) {
       grants[j] = kNotTried;
-      return;
+      continue;
     }
     const Minor base = bases[j];
 
@@ -532,13 +531,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     if constexpr (kKeepHeadrooms) sink.headrooms(p, headroom, limit_of, count);
     grants[j] = grant;
     limits[j] = limit;
-  };
-  const std::size_t prefetched_to = to - std::min(to - from, kAhead);
-  for (std::size_t j = from; j < prefetched_to; ++j) {
-    prefetch(j + kAhead);
-    allocate_one(j);
   }
-  for (std::size_t j = prefetched_to; j < to; ++j) allocate_one(j);
   state.granted = granted;
   state.grants = granted_count;
   state.exhausted = exhausted;

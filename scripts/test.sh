@@ -2,7 +2,7 @@
 # Quick start 2: set up, build, and run every test: the Release build (unit,
 # property, conformance, CLI tests and a benchmark smoke run), then the same
 # tests under AddressSanitizer + UndefinedBehaviorSanitizer, then every fuzz
-# target for a short bounded time (MATCHFUND_FUZZ_SECONDS each, default 5).
+# target for a short bounded time (MATCHFUND_FUZZ_SECONDS each, default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -28,4 +28,4 @@ scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMATCHFUND_SANITI
 (cd build-asan && ctest --output-on-failure -j "$(nproc)")
 
 echo "== Fuzz smoke run (clang, libFuzzer + ASan + UBSan; scripts/fuzz.sh runs longer)"
-scripts/fuzz.sh "${MATCHFUND_FUZZ_SECONDS:-5}"
+scripts/fuzz.sh "${MATCHFUND_FUZZ_SECONDS:-3}"
