@@ -52,11 +52,14 @@ std::string describe(ParseFailure failure, std::string_view text, int minor_unit
 inline bool fits_64_bit_product(Minor amount, Ratio ratio) {
   return static_cast<std::uint64_t>(amount) <= 0xFFFFFFFFu && static_cast<std::uint64_t>(ratio.micros) <= 0xFFFFFFFFu;
 }
+// floor(amount * ratio) when fits_64_bit_product holds; below 2^64 / 10^6.
+inline std::uint64_t multiply_floor_64(Minor amount, Ratio ratio) {
+  return static_cast<std::uint64_t>(amount) * static_cast<std::uint64_t>(ratio.micros) / kRatioScale;
+}
 
 // floor(amount * ratio), saturated at 2^64 - 1.
 inline std::uint64_t multiply_floor_saturated(Minor amount, Ratio ratio) {
-  if (fits_64_bit_product(amount, ratio))
-    [[likely]] return static_cast<std::uint64_t>(amount) * static_cast<std::uint64_t>(ratio.micros) / kRatioScale;
+  if (fits_64_bit_product(amount, ratio)) [[likely]] return multiply_floor_64(amount, ratio);
   const Wide v = multiply_floor(amount, ratio);
   constexpr auto kMost = std::numeric_limits<std::uint64_t>::max();
   return v > kMost ? kMost : static_cast<std::uint64_t>(v);

@@ -43,9 +43,7 @@ inline constexpr Minor kBaseOverflow = -1;
 // floor(amount * ratio) as a base, kBaseOverflow when it does not fit int64.
 // The common case (32-bit factors) cannot overflow, so it skips the check.
 inline Minor ratio_base(Minor amount, Ratio ratio) {
-  if (fits_64_bit_product(amount, ratio))
-    [[likely]] return static_cast<Minor>(static_cast<std::uint64_t>(amount) * static_cast<std::uint64_t>(ratio.micros) /
-                                         kRatioScale);
+  if (fits_64_bit_product(amount, ratio)) [[likely]] return static_cast<Minor>(multiply_floor_64(amount, ratio));
   const Wide v = multiply_floor(amount, ratio);
   return v > kMinorMax ? kBaseOverflow : static_cast<Minor>(v);
 }
