@@ -88,10 +88,7 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
   const std::size_t pools = plan.pools().size();
   present_.reserve(pools);
   list_size_.resize(pools);
-  list_index_.resize(pools * kBatch);
-  list_base_.resize(pools * kBatch);
-  list_grant_.resize(pools * kBatch);
-  list_limit_.resize(pools * kBatch);
+  lists_.resize(pools);
   tried_.resize(pools);
   emitted_.resize(pools);
 }
@@ -254,16 +251,15 @@ void Allocator::list_pool(std::uint32_t p, std::size_t n, Micros min_time, Micro
   build_views(p);
   present_.push_back(p);
   // The list: the pool's bit of 64 donations gathered into one word, then its set bits.
-  std::uint16_t* list = &list_index_[p * kBatch];
+  PoolList& list = lists_[p];
   std::size_t size = 0;
   for (std::size_t block = 0; block < n; block += 64) {
     for (std::uint64_t members = gather_byte_bit(mask_byte_ + block, std::min<std::size_t>(64, n - block), p % 8);
          members != 0; members &= members - 1)
-      list[size++] = static_cast<std::uint16_t>(block + std::countr_zero(members));
+      list.index[size++] = static_cast<std::uint16_t>(block + std::countr_zero(members));
   }
   list_size_[p] = static_cast<std::uint16_t>(size);
-  Minor* bases = &list_base_[p * kBatch];
-  base_overflow_ |= pool.rate->bases(batch.amount, batch.id_hash, list, size, bases);
+  base_overflow_ |= pool.rate->bases(batch.amount, batch.id_hash, list.index, size, list.base);
 }
 
 DonationKeys Allocator::batch_keys(std::size_t i) const {
@@ -293,7 +289,9 @@ void Allocator::build_views(std::uint32_t p) {
   const CompiledPool& pool = plan_.pools()[p];
   PoolView& pool_view = pool_views_[p];
   pool_view.prefetch_count = 0;
+  pool_view.grant_most = kUnbounded;
   const std::size_t first = per_donation_[p].first_counted;
+  if (first) pool_view.grant_most = per_donation_[p].room;
   for (std::size_t c = first; c < pool.caps.size(); ++c) {
     const CompiledCap& cap = pool.caps[c];
     CapView& v = views_[cap_begin_[p] + c];
@@ -308,6 +306,9 @@ void Allocator::build_views(std::uint32_t p) {
     v.grant_weight = cap.counts_grants ? 0 : 1;
     v.count_weight = cap.counts_grants ? 1 : 0;
     if (v.size >= kPrefetchFrom) pool_view.prefetch[pool_view.prefetch_count++] = static_cast<std::uint8_t>(c - first);
+    // An amount cap with one limit bounds every grant (a donation without an org has no org cap).
+    if (!cap.counts_grants && !cap.per_project_limits && cap.limit != kNoLimit && cap.scope != Scope::org)
+      pool_view.grant_most = std::min(pool_view.grant_most, cap.limit);
   }
 }
 

@@ -114,6 +114,7 @@ class Allocator {
     Minor count_weight = 0;
   };
   struct PoolView {
+    Minor grant_most = kUnbounded;  // no grant is larger: the least limit of its fixed amount caps
     std::uint8_t prefetch_count = 0;
     std::uint8_t prefetch[kMaxCaps] = {};  // the counted caps the prefetch loads (index past first_counted)
   };
@@ -212,13 +213,18 @@ class Allocator {
   std::uint32_t org_index_[kBatch] = {};
   // Pool-major scratch. For each pool in present_ (the pools some donation of
   // the batch is eligible for, in try order), the donations it is tried for
-  // in batch order ([pool * kBatch + j]) and each one's base, grant and limit.
+  // in batch order and each one's base, grant and limit: one block per pool,
+  // so that the kernel reaches all four through one register.
   static constexpr Minor kNotTried = -1;  // a grant slot of a non-stacking pool skipped for a matched donation
+  struct PoolList {
+    std::uint16_t index[kBatch];
+    Minor base[kBatch];
+    Minor grant[kBatch];
+    LimitId limit[kBatch];
+  };
   std::vector<std::uint32_t> present_;
   std::vector<std::uint16_t> list_size_;  // [pool]
-  std::vector<std::uint16_t> list_index_;
-  std::vector<Minor> list_base_, list_grant_;
-  std::vector<LimitId> list_limit_;
+  std::vector<PoolList> lists_;           // [pool]
   std::vector<std::uint16_t> tried_;    // [pool]: list positions allocated (donation order only)
   std::vector<std::uint16_t> emitted_;  // [pool]: list positions whose row was handed out
   // A sink that declares kDiscardsRows (the allocate-only benchmark's) is handed no rows.
@@ -314,7 +320,7 @@ std::size_t Allocator::allocate_in_donation_order(std::size_t n, std::uint64_t s
         const std::uint32_t p = static_cast<std::uint32_t>(w * 64 + std::countr_zero(m));
         const std::size_t j = tried_[p]++;
         const bool tried = plan_.pools()[p].stack || granted_here_[i] == 0;
-        if (tried && list_base_[p * kBatch + j] == kBaseOverflow) return i;
+        if (tried && lists_[p].base[j] == kBaseOverflow) return i;
         allocate_pool(p, j, j + 1, seq, sink);
         emit_row(p, j, seq, sink);
       }
@@ -323,8 +329,8 @@ std::size_t Allocator::allocate_in_donation_order(std::size_t n, std::uint64_t s
 
 template <class Sink>
 void Allocator::emit_row(std::uint32_t p, std::size_t j, std::uint64_t seq, Sink& sink) const {
-  const std::size_t at = p * kBatch + j;
-  if (list_grant_[at] != kNotTried) sink.row(seq + list_index_[at], p, list_base_[at], list_grant_[at], list_limit_[at]);
+  const PoolList& list = lists_[p];
+  if (list.grant[j] != kNotTried) sink.row(seq + list.index[j], p, list.base[j], list.grant[j], list.limit[j]);
 }
 
 template <class Sink>
@@ -364,10 +370,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   const std::size_t first = per_donation.first_counted;
   const std::size_t caps = kCaps == kAnyCaps ? pool.caps.size() - first : kCaps;  // counted caps
   const PoolView& pool_view = pool_views_[p];
-  const std::uint16_t* index = list_index_.data() + p * kBatch;
-  const Minor* bases = list_base_.data() + p * kBatch;
-  Minor* grants = list_grant_.data() + p * kBatch;
-  LimitId* limits = list_limit_.data() + p * kBatch;
+  PoolList& list = lists_[p];
   const Minor batch_unlocked = batch_unlocked_[p];
   // The pool's running totals and fixed fields stay in registers for the
   // whole run (stores to counters could alias them in place).
@@ -382,6 +385,13 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   const LimitId total_ratio_limit = plan_.max_total_ratio_limit(), pool_limit = plan_.pool_limit();
   // Only a sink that reads every headroom (the live path's explain) has them kept.
   constexpr bool kKeepHeadrooms = requires { sink.headrooms(p, nullptr, nullptr, std::size_t{0}); };
+  // Where what is left of the pool's unlocked budget covers the largest
+  // possible grant for every donation of the run together, the pool's
+  // headroom cannot fall below a grant, and the loop skips it: the grants then
+  // no longer wait on each other through `granted`. (The live path's explain
+  // reads every headroom.)
+  const bool pool_can_bind = kKeepHeadrooms || batch_unlocked < 0 ||
+                             Wide{batch_unlocked} - granted < Wide{pool_view.grant_most} * static_cast<Wide>(to - from);
   // The first pool tried for the batch's donations (present_ is in try order)
   // follows no grant, so max_total_ratio binds there only if its rate can pass it.
   const Ratio total_ratio = kTotalRatio ? *plan_.campaign().max_total_ratio : Ratio{0};
@@ -428,7 +438,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   auto prefetch = [&](std::size_t j) __attribute__((always_inline)) {
     // Bounded by the cap count, so that a kernel's loop unrolls.
     for (std::size_t k = 0; k < std::size(views) && k < prefetch_count; ++k) {
-      const std::uint32_t at = prefetch_source[k][index[j]];
+      const std::uint32_t at = prefetch_source[k][list.index[j]];
       if (at < prefetch_size[k]) __builtin_prefetch(prefetch_slots[k] + at);
     }
   };
@@ -437,12 +447,12 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
 
   for (std::size_t j = from; j < to; ++j) {
     if (j + kAhead < to) prefetch(j + kAhead);
-    const std::size_t i = index[j];
+    const std::size_t i = list.index[j];
     if (!stack && granted_here_[i] > 0) {
-      grants[j] = kNotTried;
+      list.grant[j] = kNotTried;
       continue;
     }
-    const Minor base = bases[j];
+    const Minor base = list.base[j];
 
     // Headrooms in limit order: caps, then max_total_ratio, then the pool.
     // The grant is the least of the base and the headrooms; the limit is the
@@ -495,8 +505,10 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
         consider(left > static_cast<std::uint64_t>(kMinorMax) ? kMinorMax : static_cast<Minor>(left), total_ratio_limit);
       }
     }
-    const Minor unlocked = batch_unlocked >= 0 ? batch_unlocked : pool.unlocked(batch_.time[i]);
-    consider(std::max<Minor>(0, unlocked - granted), pool_limit);
+    if (pool_can_bind) {
+      const Minor unlocked = batch_unlocked >= 0 ? batch_unlocked : pool.unlocked(batch_.time[i]);
+      consider(std::max<Minor>(0, unlocked - granted), pool_limit);
+    }
 
     // Counts the grant where the headroom step found each cap's slot, 0
     // included: whether a grant is 0 is hard to predict, and a store of an
@@ -529,8 +541,8 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     granted_here_[i] += grant;
     // The live path's explain keeps every limit's headroom; batch sinks skip it.
     if constexpr (kKeepHeadrooms) sink.headrooms(p, headroom, limit_of, count);
-    grants[j] = grant;
-    limits[j] = limit;
+    list.grant[j] = grant;
+    list.limit[j] = limit;
   }
   state.granted = granted;
   state.grants = granted_count;
