@@ -259,6 +259,7 @@ void Allocator::list_pool(std::uint32_t p, std::size_t n, Micros min_time, Micro
       list.index[size++] = static_cast<std::uint16_t>(block + std::countr_zero(members));
   }
   list_size_[p] = static_cast<std::uint16_t>(size);
+  std::fill_n(list.index + size, kPrefetchAhead, 0);
   base_overflow_ |= pool.rate->bases(batch.amount, batch.id_hash, list.index, size, list.base);
 }
 

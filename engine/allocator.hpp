@@ -216,8 +216,12 @@ class Allocator {
   // in batch order and each one's base, grant and limit: one block per pool,
   // so that the kernel reaches all four through one register.
   static constexpr Minor kNotTried = -1;  // a grant slot of a non-stacking pool skipped for a matched donation
+  // The kernels prefetch a donation's big counters this many list positions ahead.
+  static constexpr std::size_t kPrefetchAhead = 16;
   struct PoolList {
-    std::uint16_t index[kBatch];
+    // Past the list's end, kPrefetchAhead zeros: the kernels' prefetch reads
+    // them without a bounds check (and loads donation 0's counters, which is harmless).
+    std::uint16_t index[kBatch + kPrefetchAhead];
     Minor base[kBatch];
     Minor grant[kBatch];
     LimitId limit[kBatch];
@@ -416,7 +420,6 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   const std::size_t prefetch_count = pool_view.prefetch_count;
   const std::uint32_t* prefetch_source[std::size(views)] = {};
   Count* prefetch_slots[std::size(views)] = {};
-  std::uint32_t prefetch_size[std::size(views)] = {};
   auto load_views = [&] {
     for (std::size_t c = 0; c < caps; ++c) {
       views[c] = views_[cap_begin_[p] + first + c];
@@ -427,7 +430,6 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
       const CapView& v = views_[cap_begin_[p] + first + pool_view.prefetch[k]];
       prefetch_source[k] = scope_source_[static_cast<int>(v.scope)];
       prefetch_slots[k] = slots_of(v);
-      prefetch_size[k] = v.size;
     }
   };
   load_views();
@@ -438,15 +440,19 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   auto prefetch = [&](std::size_t j) __attribute__((always_inline)) {
     // Bounded by the cap count, so that a kernel's loop unrolls.
     for (std::size_t k = 0; k < std::size(views) && k < prefetch_count; ++k) {
-      const std::uint32_t at = prefetch_source[k][list.index[j]];
-      if (at < prefetch_size[k]) __builtin_prefetch(prefetch_slots[k] + at);
+      // An index past the counters (a donor new since the views were built)
+      // needs no check: a prefetch never faults. The address is an integer,
+      // so that no pointer past the array is formed.
+      const std::uintptr_t at = prefetch_source[k][list.index[j]];
+      __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(prefetch_slots[k]) +
+                                                       at * sizeof(Count)));
     }
   };
-  constexpr std::size_t kAhead = 16;  // enough to hide a cache miss behind the work of the donations before
-  for (std::size_t j = from; j < std::min(from + kAhead, to); ++j) prefetch(j);
+  // kPrefetchAhead: enough to hide a cache miss behind the work of the donations before.
+  for (std::size_t j = from; j < std::min(from + kPrefetchAhead, to); ++j) prefetch(j);
 
   for (std::size_t j = from; j < to; ++j) {
-    if (j + kAhead < to) prefetch(j + kAhead);
+    prefetch(j + kPrefetchAhead);  // past the list's end it reads PoolList's zeros
     const std::size_t i = list.index[j];
     if (!stack && granted_here_[i] > 0) {
       list.grant[j] = kNotTried;
