@@ -481,7 +481,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     // Where each cap counts a grant: its dense slot, &uncounted (counts nothing
     // for this donation), or null (through ScopedCounter::add).
     Count* slots[std::size(views)];
-    if (first) consider(per_donation.room, per_donation.limit_id);  // the same way for the whole run: predicted
+    if (!kKeepHeadrooms || first) consider(per_donation.room, per_donation.limit_id);
     for (std::size_t c = 0; c < caps; ++c) {
       const CapView& v = views[c];
       const std::uint32_t at = source[c][i];
