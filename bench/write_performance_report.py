@@ -105,7 +105,7 @@ def main():
               f" {r / floor:.3f}x | {r / naive:.1f}x |")
     print()
     print(f"- allocate only runs at **{alloc / floor * 100:.1f}%** of the floor's speed"
-          f" (the floor is {floor / alloc:.1f}x faster) and **{alloc / naive:.1f}x** the naive baseline.")
+          f" (the floor is {floor / alloc:.2f}x faster) and **{alloc / naive:.1f}x** the naive baseline.")
     print(f"- engine matched {m['BM_AllocateOnly'].get('matched', 0) / 100:,.2f};"
           f" the naive baseline (double money) matched {m['BM_NaiveBaseline'].get('matched', 0) / 100:,.2f}.")
     if "pipelined" in redis:
