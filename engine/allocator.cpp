@@ -70,6 +70,13 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
       per_donation.limit_id = pool.caps[0].limit_id;
     }
     per_donation_.push_back(per_donation);
+    // An amount cap with one limit bounds every grant (a donation without an
+    // org has no org cap; a per-donation cap's limit is its room).
+    Minor grant_most = kUnbounded;
+    for (const CompiledCap& cap : pool.caps)
+      if (!cap.counts_grants && !cap.per_project_limits && cap.limit != kNoLimit && cap.scope != Scope::org)
+        grant_most = std::min(grant_most, cap.limit);
+    grant_most_.push_back(grant_most);
     const std::optional<Ratio> most = pool.rate->most_ratio();
     const auto& total = plan.campaign().max_total_ratio;
     rate_within_total_.push_back(total && most && most->micros <= total->micros);
@@ -307,9 +314,7 @@ void Allocator::build_views(std::uint32_t p) {
   const CompiledPool& pool = plan_.pools()[p];
   PoolView& pool_view = pool_views_[p];
   pool_view.prefetch_count = 0;
-  pool_view.grant_most = kUnbounded;
   const std::size_t first = per_donation_[p].first_counted;
-  if (first) pool_view.grant_most = per_donation_[p].room;
   for (std::size_t c = first; c < pool.caps.size(); ++c) {
     const CompiledCap& cap = pool.caps[c];
     CapView& v = views_[cap_begin_[p] + c];
@@ -324,9 +329,6 @@ void Allocator::build_views(std::uint32_t p) {
     v.grant_weight = cap.counts_grants ? 0 : 1;
     v.count_weight = cap.counts_grants ? 1 : 0;
     if (v.size >= kPrefetchFrom) pool_view.prefetch[pool_view.prefetch_count++] = static_cast<std::uint8_t>(c - first);
-    // An amount cap with one limit bounds every grant (a donation without an org has no org cap).
-    if (!cap.counts_grants && !cap.per_project_limits && cap.limit != kNoLimit && cap.scope != Scope::org)
-      pool_view.grant_most = std::min(pool_view.grant_most, cap.limit);
   }
 }
 

@@ -114,7 +114,6 @@ class Allocator {
     Minor count_weight = 0;
   };
   struct PoolView {
-    Minor grant_most = kUnbounded;  // no grant is larger: the least limit of its fixed amount caps
     std::uint8_t prefetch_count = 0;
     std::uint8_t prefetch[kMaxCaps] = {};  // the counted caps the prefetch loads (index past first_counted)
   };
@@ -205,6 +204,7 @@ class Allocator {
   std::vector<std::uint32_t> cap_begin_;  // [pool]
   std::vector<PoolView> pool_views_;    // [pool]
   std::vector<PerDonation> per_donation_;  // [pool]
+  std::vector<Minor> grant_most_;          // [pool]: no grant is larger (the least limit of its fixed amount caps)
   // By Scope, per donation of the batch: what a counted cap's view is indexed
   // with (donor, donor-project pair, project, org; no org is an index past
   // every view). Donors and projects are read from the input itself.
@@ -398,7 +398,7 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
   // no longer wait on each other through `granted`. (The live path's explain
   // reads every headroom.)
   const bool pool_can_bind = kKeepHeadrooms || batch_unlocked < 0 ||
-                             Wide{batch_unlocked} - granted < Wide{pool_view.grant_most} * static_cast<Wide>(to - from);
+                             Wide{batch_unlocked} - granted < Wide{grant_most_[p]} * static_cast<Wide>(to - from);
   // The first pool tried for the batch's donations (present_ is in try order)
   // follows no grant, so max_total_ratio binds there only if its rate can pass it.
   const Ratio total_ratio = kTotalRatio ? *plan_.campaign().max_total_ratio : Ratio{0};
