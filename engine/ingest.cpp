@@ -173,8 +173,6 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
         s.ids.prefetch(batch.rows[k + kAhead].id_hash);
         catalog.donors.prefetch(batch.rows[k + kAhead].donor_hash);
       }
-      // A repeat donor's key is compared: load it one more step behind the slot.
-      if (k + kAhead / 2 < batch.count) catalog.donors.prefetch_key(batch.rows[k + kAhead / 2].donor_hash);
       const PendingRow& r = batch.rows[k];
       row.donor = catalog.donors.intern(r.body.donor, r.donor_hash).first;
       row.project = catalog.project(r.body.project, r.project_hash);

@@ -23,105 +23,119 @@ std::uint64_t load4(const char* p) {
 
 }  // namespace
 
-// Loads that stay inside the string: for 9 to 15 bytes the last 8 overlap
-// the first and are shifted down to the bytes past the eighth; below 8, two
-// overlapping 4-byte loads (or three single bytes) cover every byte. For a
-// given length the key is a one-to-one function of the bytes, and the length
-// is its top byte.
-Interner::Key Interner::key_of(std::string_view s) {
+// Loads that stay inside the string: below 8 bytes, two overlapping 4-byte
+// loads (or single bytes) put each byte at its own place, with zeros after
+// the end.
+std::uint64_t Interner::prefix_of(std::string_view s) {
   const char* p = s.data();
   const std::size_t n = s.size();
-  if (n > kKeyBytes) return {load8(p), (load8(p + kKeyBytes - 8) >> 8) | (std::uint64_t{255} << 56)};
-  const std::uint64_t length = std::uint64_t{n} << 56;
-  if (n > 8) return {load8(p), (load8(p + n - 8) >> (8 * (16 - n))) | length};
-  if (n == 8) return {load8(p), length};
-  if (n >= 4) return {load4(p) | (load4(p + n - 4) << 32), length};
-  if (n > 0) {
-    const auto byte = [&](std::size_t k) { return std::uint64_t{static_cast<unsigned char>(p[k])}; };
-    return {byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16), length};
-  }
-  return {0, 0};
+  if (n >= kPrefixBytes) return load8(p);
+  if (n >= 4) return load4(p) | (load4(p + n - 4) << (8 * (n - 4)));
+  std::uint64_t prefix = 0;
+  for (std::size_t k = 0; k < n; ++k) prefix |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+  return prefix;
+}
+
+bool Interner::same_bytes(std::uint32_t index, std::string_view s) const {
+  std::string_view existing = name(index);
+  // memcmp of zero bytes from a null pointer is undefined: compare sizes first.
+  return existing.size() == s.size() && (s.empty() || std::memcmp(existing.data(), s.data(), s.size()) == 0);
 }
 
 std::size_t Interner::slot_of(std::string_view s, std::uint64_t hash) const {
-  const std::size_t mask = slots_.size() - 1;
+  const std::size_t mask = table_size() - 1;
   const std::uint64_t spread = spread_of(hash);
   std::size_t i = static_cast<std::size_t>(spread) & mask;
   const std::uint32_t tag = tag_of(spread);
-  auto same_bytes = [&](std::uint32_t index) {
-    std::string_view existing = name(index);
-    // memcmp of zero bytes from a null pointer is undefined: compare sizes first.
-    return existing.size() == s.size() && (s.empty() || std::memcmp(existing.data(), s.data(), s.size()) == 0);
-  };
   if (keep_keys_) {
-    const Key key = key_of(s);
+    const std::uint64_t prefix = prefix_of(s);
+    const std::uint32_t tag_length = tag_length_of(tag, s.size());
     for (;;) {
-      const Slot slot = slots_[i];
+      const KeyedSlot slot = keyed_slots_[i];
       if (slot.index == kEmpty) return i;
-      if (slot.tag == tag && keys_[slot.index] == key && (s.size() <= kKeyBytes || same_bytes(slot.index))) return i;
+      if (slot.tag_length == tag_length && slot.prefix == prefix &&
+          (s.size() <= kPrefixBytes || same_bytes(slot.index, s)))
+        return i;
       i = (i + 1) & mask;
     }
   }
   for (;;) {
     const Slot slot = slots_[i];
     if (slot.index == kEmpty) return i;
-    if (slot.tag == tag && same_bytes(slot.index)) return i;
+    if (slot.tag == tag && same_bytes(slot.index, s)) return i;
     i = (i + 1) & mask;
   }
 }
 
-void Interner::grow(std::size_t size) {
-  std::vector<Slot> fresh;
+// Fills a fresh table of `size` slots (huge pages: it is read at random)
+// with every string, in index order; fill(slot, k, spread) writes string k.
+template <class Table, class Fill>
+void Interner::rebuild(Table& table, std::size_t size, Fill&& fill) {
+  Table fresh;
   fresh.reserve(size);
-  advise_huge_pages(fresh.data(), size * sizeof(Slot));
-  fresh.assign(size, Slot{kEmpty, 0});
-  slots_ = std::move(fresh);
+  advise_huge_pages(fresh.data(), size * sizeof(typename Table::value_type));
+  typename Table::value_type empty{};
+  empty.index = kEmpty;
+  fresh.assign(size, empty);
   const std::size_t mask = size - 1;
   for (std::uint32_t k = 0; k < this->size(); ++k) {
     const std::uint64_t spread = spread_of(hashes_[k]);
     std::size_t i = static_cast<std::size_t>(spread) & mask;
-    while (slots_[i].index != kEmpty) i = (i + 1) & mask;
-    slots_[i] = {k, tag_of(spread)};
+    while (fresh[i].index != kEmpty) i = (i + 1) & mask;
+    fill(fresh[i], k, spread);
   }
+  table = std::move(fresh);
+}
+
+void Interner::grow(std::size_t size) {
+  if (keep_keys_)
+    rebuild(keyed_slots_, size, [&](KeyedSlot& slot, std::uint32_t k, std::uint64_t spread) {
+      const std::string_view s = name(k);
+      slot = {prefix_of(s), k, tag_length_of(tag_of(spread), s.size())};
+    });
+  else
+    rebuild(slots_, size, [](Slot& slot, std::uint32_t k, std::uint64_t spread) { slot = {k, tag_of(spread)}; });
 }
 
 void Interner::reserve_arrays(std::size_t strings, std::size_t bytes) {
   bytes_.reserve(bytes);
   offsets_.reserve(strings + 1);
   hashes_.reserve(strings);
-  if (keep_keys_) keys_.reserve(strings);
 }
 
 void Interner::reserve(std::size_t strings, std::size_t bytes) {
   reserve_arrays(strings, bytes);
   // Straight to the final size: doubling step by step would fill (and fault
   // in) every smaller table on the way.
-  std::size_t size = slots_.empty() ? 64 : slots_.size();
+  std::size_t size = table_size() == 0 ? 64 : table_size();
   while (size < 2 * strings) size *= 2;
-  if (size > slots_.size()) grow(size);
+  if (size > table_size()) grow(size);
 }
 
 std::pair<std::uint32_t, bool> Interner::intern(std::string_view s, std::uint64_t hash) {
-  // Grown past 3/5 full, not 1/2: linear probing over tagged 8-byte slots stays
+  // Grown past 3/5 full, not 1/2: linear probing over tagged slots stays
   // short, and at scale 1 the 4.3M donors then fit 8M slots instead of
-  // doubling to 16M (+134 MB) near the end of the file, at the run's peak memory.
-  if ((size() + 1) * 5 > slots_.size() * 3) grow(slots_.empty() ? 64 : slots_.size() * 2);
-  std::size_t i = slot_of(s, hash);
-  if (slots_[i].index != kEmpty) return {slots_[i].index, false};
-  std::uint32_t index = size();
+  // doubling to 16M near the end of the file, at the run's peak memory.
+  if ((size() + 1) * 5 > table_size() * 3) grow(table_size() == 0 ? 64 : table_size() * 2);
+  const std::size_t i = slot_of(s, hash);
+  if (const std::uint32_t found = index_at(i); found != kEmpty) return {found, false};
+  const std::uint32_t index = size();
   bytes_.insert(bytes_.end(), s.begin(), s.end());
   offsets_.push_back(bytes_.size());
   hashes_.push_back(hash);
-  if (keep_keys_) keys_.push_back(key_of(s));
-  slots_[i] = {index, tag_of(spread_of(hash))};
+  const std::uint32_t tag = tag_of(spread_of(hash));
+  if (keep_keys_)
+    keyed_slots_[i] = {prefix_of(s), index, tag_length_of(tag, s.size())};
+  else
+    slots_[i] = {index, tag};
   return {index, true};
 }
 
 std::optional<std::uint32_t> Interner::find(std::string_view s) const {
-  if (slots_.empty()) return std::nullopt;
-  std::size_t i = slot_of(s, fnv1a64(s));
-  if (slots_[i].index == kEmpty) return std::nullopt;
-  return slots_[i].index;
+  if (table_size() == 0) return std::nullopt;
+  const std::uint32_t index = index_at(slot_of(s, fnv1a64(s)));
+  if (index == kEmpty) return std::nullopt;
+  return index;
 }
 
 }  // namespace matchfund

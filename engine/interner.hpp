@@ -15,10 +15,11 @@ namespace matchfund {
 
 class Interner {
  public:
-  // Whether each string's short key is kept beside it (16 bytes a string):
-  // for a table looked up mostly with strings it already holds (donors), a
-  // repeat of a string up to 15 bytes long is then confirmed by one load of
-  // its key, not by loads of its offset and its bytes.
+  // Whether each string's first 8 bytes and length are kept in its hash
+  // table slot (16-byte slots instead of 8): for a table looked up mostly
+  // with strings it already holds (donors), a repeat of a string up to 8
+  // bytes long is then confirmed from the slot alone, with no second memory
+  // access; a longer one has its bytes compared.
   enum class Keys { none, kept };
   explicit Interner(Keys keys = Keys::none) : keep_keys_(keys == Keys::kept) {}
 
@@ -31,15 +32,12 @@ class Interner {
   // that interning it a little later does not wait on memory. Always inlined:
   // out of line, GCC finds it free of side effects and deletes the calls.
   [[gnu::always_inline]] void prefetch(std::uint64_t hash) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[spread_of(hash) & (slots_.size() - 1)]);
-  }
-  // A later stage for a string that is probably already interned (a repeat
-  // donor): once the slot is in cache, start loading the key (or, without
-  // keys, the offset) of the string it holds. Only the first slot probed is
-  // looked at; a miss there just costs a useless prefetch.
-  [[gnu::always_inline]] void prefetch_key(std::uint64_t hash) const {
-    if (const Slot* slot = first_match(hash))
-      __builtin_prefetch(keep_keys_ ? static_cast<const void*>(&keys_[slot->index]) : &offsets_[slot->index]);
+    const std::size_t at = spread_of(hash) & (table_size() - 1);
+    if (keep_keys_) {
+      if (!keyed_slots_.empty()) __builtin_prefetch(&keyed_slots_[at]);
+    } else if (!slots_.empty()) {
+      __builtin_prefetch(&slots_[at]);
+    }
   }
   std::string_view name(std::uint32_t index) const {
     return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
@@ -57,42 +55,46 @@ class Interner {
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-  // All the bytes of a string up to 15 bytes long and its length, in a form
-  // that two loads compare (see key_of); a longer string's key holds its
-  // first 15 bytes and the length 255, so equal keys still need its bytes compared.
-  struct Key {
-    std::uint64_t low, high;
-    friend bool operator==(const Key&, const Key&) = default;
-  };
-  static constexpr std::size_t kKeyBytes = 15;
-  static Key key_of(std::string_view s);
   // A slot keeps the high half of the hash beside the index, so a probe
   // rejects other strings without touching the hash or byte arrays.
   struct Slot {
     std::uint32_t index;
     std::uint32_t tag;
   };
+  // With keys: the string's first 8 bytes (zero after its end), and the
+  // top 24 bits of the tag with the length (255 for 255 bytes or more) in the
+  // low byte. Four slots to a cache line.
+  struct KeyedSlot {
+    std::uint64_t prefix;
+    std::uint32_t index;
+    std::uint32_t tag_length;
+  };
+  static constexpr std::size_t kPrefixBytes = 8;
+  static std::uint64_t prefix_of(std::string_view s);
+  static std::uint32_t tag_length_of(std::uint32_t tag, std::size_t length) {
+    return (tag & 0xFFFFFF00u) | static_cast<std::uint32_t>(length < 255 ? length : 255);
+  }
   static std::uint32_t tag_of(std::uint64_t spread) { return static_cast<std::uint32_t>(spread >> 32); }
   // FNV-1a's low bits barely change between ids such as "d0000001" and
   // "d0000002"; a splitmix64 finaliser spreads them before they pick a slot.
   static std::uint64_t spread_of(std::uint64_t hash) { return splitmix64(hash); }
+  std::size_t table_size() const { return keep_keys_ ? keyed_slots_.size() : slots_.size(); }
+  std::uint32_t index_at(std::size_t slot) const { return keep_keys_ ? keyed_slots_[slot].index : slots_[slot].index; }
+  // The slot that holds `s`, or the empty slot where it would go.
   std::size_t slot_of(std::string_view s, std::uint64_t hash) const;
-  // The first slot `hash` probes, when it holds a string with the same tag.
-  const Slot* first_match(std::uint64_t hash) const {
-    if (slots_.empty()) return nullptr;
-    const std::uint64_t spread = spread_of(hash);
-    const Slot& slot = slots_[spread & (slots_.size() - 1)];
-    return slot.index != kEmpty && slot.tag == tag_of(spread) ? &slot : nullptr;
-  }
+  bool same_bytes(std::uint32_t index, std::string_view s) const;
   // Rebuilds the table with `size` slots (a power of two).
   void grow(std::size_t size);
+  template <class Table, class Fill>
+  void rebuild(Table& table, std::size_t size, Fill&& fill);
 
   std::vector<char> bytes_;
   std::vector<std::uint64_t> offsets_{0};
   std::vector<std::uint64_t> hashes_;
-  std::vector<Slot> slots_;  // power-of-two size, at most 3/5 full
   bool keep_keys_;
-  std::vector<Key> keys_;  // [index], when keep_keys_
+  // Power-of-two size, at most 3/5 full; only the one for keep_keys_ is used.
+  std::vector<Slot> slots_;
+  std::vector<KeyedSlot> keyed_slots_;
 };
 
 }  // namespace matchfund

@@ -1,5 +1,5 @@
-// Dense indices for strings, with and without the short keys that confirm a
-// repeat in one load (Interner::Keys).
+// Dense indices for strings, with and without the prefixes kept in the hash
+// table's slots that confirm a repeat in one load (Interner::Keys).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -57,7 +57,29 @@ TEST_P(InternerKeys, StringsSharingOneHashAreToldApartByTheirBytes) {
     EXPECT_EQ(interner.intern(strings[k], kSameHash), std::make_pair(k, false)) << strings[k];
 }
 
-// Keys are read from the string's own bytes only: a view into the middle of a
+// A slot keeps a string's first 8 bytes with zeros after its end, and its
+// length up to 255: strings that differ only in trailing zero bytes, or only
+// in a length past 255, must still be told apart, with every string under
+// one hash so that nothing else does.
+TEST_P(InternerKeys, ZeroBytesAndLongLengthsAreToldApart) {
+  std::vector<std::string> strings;
+  for (std::size_t n = 0; n <= 10; ++n)
+    for (std::uint32_t bits = 0; bits < (1u << n); ++bits) {
+      std::string s(n, '\0');
+      for (std::size_t at = 0; at < n; ++at)
+        if (bits >> at & 1) s[at] = 'a';
+      strings.push_back(s);
+    }
+  for (std::size_t n : {254, 255, 256, 300}) strings.push_back(std::string(n, 'a'));
+  Interner interner(GetParam());
+  constexpr std::uint64_t kSameHash = 0xfeed;
+  for (std::uint32_t k = 0; k < strings.size(); ++k)
+    ASSERT_EQ(interner.intern(strings[k], kSameHash), std::make_pair(k, true)) << "string " << k;
+  for (std::uint32_t k = 0; k < strings.size(); ++k)
+    ASSERT_EQ(interner.intern(strings[k], kSameHash), std::make_pair(k, false)) << "string " << k;
+}
+
+// Prefixes are read from the string's own bytes only: a view into the middle of a
 // larger buffer gives the same index as a copy of it.
 TEST_P(InternerKeys, AViewAndACopyOfTheSameBytesAreOneString) {
   Interner interner(GetParam());
