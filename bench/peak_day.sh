@@ -23,9 +23,14 @@ fi
 
 results=build/peak-day-results
 mkdir -p "$results"
-echo "running the suite ($reps repetitions)"
-MATCHFUND_DATASET=$data build/bench/peak_day_bench --benchmark_repetitions="$reps" \
-  --benchmark_format=json --benchmark_out="$results/suite.json" --benchmark_out_format=json > /dev/null
+echo "running the suite ($reps repetitions, interleaved)"
+# Repetitions of all the suite's benchmarks run in a random order, so that a
+# slow or fast phase of a shared machine falls on allocate only and on its
+# floor alike, and their ratio does not depend on which ran first.
+suite=(build/bench/peak_day_bench --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true
+  --benchmark_format=json --benchmark_out="$results/suite.json" --benchmark_out_format=json)
+echo "${suite[*]}" > "$results/suite.command"
+MATCHFUND_DATASET=$data "${suite[@]}" > /dev/null
 
 echo "the Redis + Lua baseline (one EVALSHA per donation, unpipelined and pipelined)"
 rm -f "$results/redis.jsonl"  # the report shows it only when measured in this run

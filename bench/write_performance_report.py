@@ -70,7 +70,10 @@ def main():
     alloc, floor, naive = rate(m["BM_AllocateOnly"]), rate(m["BM_Floor"]), rate(m["BM_NaiveBaseline"])
     print("# Performance\n")
     print("Measured by `bench/peak_day.sh`, which wrote this page from one run: every ratio below")
-    print("compares figures measured side by side in that run. Medians of", reps, "repetitions")
+    command_path = os.path.join(results, "suite.command")
+    interleaved = os.path.exists(command_path) and "random_interleaving=true" in open(command_path).read()
+    print("compares figures measured side by side in that run. Medians of", reps, "repetitions"
+          + (", the repetitions of all the suite's benchmarks interleaved in a random order" if interleaved else ""))
     print("(the naive baseline" + (" and the Redis + Lua baseline run" if redis else " runs") + " once).\n")
     print("## Machine\n")
     print(f"- {ctx.get('num_cpus')} CPUs at {ctx.get('mhz_per_cpu')} MHz ({cpu or platform.processor()}),"
