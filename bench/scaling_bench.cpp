@@ -53,9 +53,12 @@ void shuffle(DonationStream& s, std::uint64_t seed) {
   permute(s.channel);
   permute(s.amount);
   permute(s.line);
-  // Ids keep their hashes by position; re-intern them in the new order.
-  Interner ids;
-  for (std::size_t i = 0; i < order.size(); ++i) ids.intern(s.ids.name(static_cast<std::uint32_t>(order[i])));
+  // Ids keep their hashes by position; put them in the new order too.
+  StringColumn ids;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto k = static_cast<std::uint32_t>(order[i]);
+    ids.append(s.ids.name(k), s.ids.hash(k));
+  }
   s.ids = std::move(ids);
 }
 

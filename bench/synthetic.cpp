@@ -4,6 +4,7 @@
 #include <random>
 
 #include "engine/csv_writer.hpp"
+#include "engine/hash.hpp"
 
 namespace matchfund::bench {
 namespace {
@@ -50,7 +51,8 @@ DonationStream make_stream(const SyntheticConfig& config, Catalog& catalog) {
     s.amount.push_back(amount);
     s.donated += amount;
     s.line.push_back(static_cast<std::uint32_t>(i + 2));
-    s.ids.intern(name('d', i));
+    const std::string id = name('d', i);
+    s.ids.append(id, fnv1a64(id));
   }
   return s;
 }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "engine/catalog.hpp"
-#include "engine/interner.hpp"
+#include "engine/string_column.hpp"
 #include "engine/money.hpp"
 #include "engine/time.hpp"
 
@@ -23,7 +23,7 @@ struct DonationStream {
   std::vector<std::uint32_t> channel;
   std::vector<Minor> amount;
   std::vector<std::uint32_t> line;  // 1-based line of the row, for errors found while allocating
-  Interner ids;                     // donation i has id ids.name(i) and hash ids.hash(i)
+  StringColumn ids;                 // donation i has id ids.name(i) and hash ids.hash(i)
 
   std::uint64_t duplicates = 0;
   Minor donated = 0;

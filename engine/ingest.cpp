@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <exception>
 
+#include "engine/donated_total.hpp"
 #include "engine/donation_rows.hpp"
 #include "engine/error.hpp"
 #include "engine/limits.hpp"
+#include "engine/repeated_strings.hpp"
 #include "engine/text.hpp"
 
 namespace matchfund {
@@ -18,6 +20,22 @@ void check_project_count(const CsvReader& reader, const Catalog& catalog, std::s
   if (catalog.projects.size() > limit)
     reader.fail(line, "project", "more than the limit of " + std::to_string(limit) +
                                      " distinct projects (max_projects, docs/reliability.md)");
+}
+
+// Removes the elements at `positions` (ascending); the others keep their order.
+template <class T, class Allocator>
+void erase_positions(std::vector<T, Allocator>& v, const std::vector<std::uint32_t>& positions) {
+  if (positions.empty()) return;
+  std::size_t kept = positions.front();
+  auto removed = positions.begin();
+  for (std::size_t k = kept; k < v.size(); ++k) {
+    if (removed != positions.end() && *removed == k) {
+      ++removed;
+      continue;
+    }
+    v[kept++] = v[k];
+  }
+  v.resize(kept);
 }
 
 }  // namespace
@@ -147,19 +165,20 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
   };
 
   // Rows are read and checked on a second thread (DonationRowReader), then
-  // interned here in file order, each row's hash table slots prefetched a few
-  // rows ahead. The first error in file order wins, as if rows were handled
-  // one by one.
+  // interned here in file order, each row's donor slot prefetched a few rows
+  // ahead. The first error in file order wins, as if rows were handled one by
+  // one. Every row is stored; duplicate ids are found and their rows removed
+  // once the file is read (find_repeats, DonatedTotal).
   DonationRowReader rows(reader, header.width(), columns, minor_units, text);
   constexpr std::size_t kAhead = 16;
   constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
   std::size_t released = 0;
   DonationFields row;
+  DonatedTotal donated;
   for (;;) {
     const RowBatch& batch = rows.next();
     if (batch.count > 0 && s.time.capacity() == 0) reserve();
     for (std::size_t k = 0; k < std::min(kAhead, batch.count); ++k) {
-      s.ids.prefetch(batch.rows[k].id_hash);
       catalog.donors.prefetch(batch.rows[k].donor_hash);
     }
     for (std::size_t k = 0; k < batch.count; ++k) {
@@ -170,7 +189,6 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
         __builtin_prefetch(ahead + sizeof(PendingRow) - 1);
       }
       if (k + kAhead < batch.count) {
-        s.ids.prefetch(batch.rows[k + kAhead].id_hash);
         catalog.donors.prefetch(batch.rows[k + kAhead].donor_hash);
       }
       const PendingRow& r = batch.rows[k];
@@ -179,13 +197,7 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
       row.amount = r.body.amount;
       row.channel = r.body.channel.empty() ? 0 : catalog.channels.intern(r.body.channel).first;  // 0: cash
       check_project_count(reader, catalog, r.line);
-      if (!s.ids.intern(r.id, r.id_hash).second) {
-        ++s.duplicates;  // validated above, then granted nothing
-        continue;
-      }
-      if (row.amount > kMinorMax - s.donated)
-        reader.fail(r.line, "amount", "the total donated no longer fits a signed 64-bit count of minor units");
-      s.donated += row.amount;
+      s.ids.append(r.id, r.id_hash);
       s.time.push_back(r.time.utc);
       s.time_style.push_back(r.time.style);
       s.donor.push_back(row.donor);
@@ -193,6 +205,8 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
       s.channel.push_back(row.channel);
       s.amount.push_back(row.amount);
       s.line.push_back(r.line);
+      if (!donated.add(s.ids, s.amount.data())) [[unlikely]]
+        reader.fail(r.line, "amount", "the total donated no longer fits a signed 64-bit count of minor units");
     }
     // The batch's views into the text are dead: everything before its end is done with.
     if (consumed && batch.end_offset - released >= kReleaseStep) {
@@ -205,6 +219,18 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
     if (error) std::rethrow_exception(error);
     if (last) break;
   }
+  // A duplicate was validated like any row, then is granted nothing.
+  const std::vector<std::uint32_t> repeats = find_repeats(s.ids);
+  s.duplicates = repeats.size();
+  s.donated = donated.donated(repeats, s.amount.data());
+  s.ids.erase(repeats);
+  erase_positions(s.time, repeats);
+  erase_positions(s.time_style, repeats);
+  erase_positions(s.donor, repeats);
+  erase_positions(s.project, repeats);
+  erase_positions(s.channel, repeats);
+  erase_positions(s.amount, repeats);
+  erase_positions(s.line, repeats);
   return s;
 }
 

@@ -79,7 +79,7 @@ void Interner::rebuild(Table& table, std::size_t size, Fill&& fill) {
   fresh.assign(size, empty);
   const std::size_t mask = size - 1;
   for (std::uint32_t k = 0; k < this->size(); ++k) {
-    const std::uint64_t spread = spread_of(hashes_[k]);
+    const std::uint64_t spread = spread_of(strings_.hash(k));
     std::size_t i = static_cast<std::size_t>(spread) & mask;
     while (fresh[i].index != kEmpty) i = (i + 1) & mask;
     fill(fresh[i], k, spread);
@@ -97,11 +97,7 @@ void Interner::grow(std::size_t size) {
     rebuild(slots_, size, [](Slot& slot, std::uint32_t k, std::uint64_t spread) { slot = {k, tag_of(spread)}; });
 }
 
-void Interner::reserve_arrays(std::size_t strings, std::size_t bytes) {
-  bytes_.reserve(bytes);
-  offsets_.reserve(strings + 1);
-  hashes_.reserve(strings);
-}
+void Interner::reserve_arrays(std::size_t strings, std::size_t bytes) { strings_.reserve(strings, bytes); }
 
 void Interner::reserve(std::size_t strings, std::size_t bytes) {
   reserve_arrays(strings, bytes);
@@ -120,9 +116,7 @@ std::pair<std::uint32_t, bool> Interner::intern(std::string_view s, std::uint64_
   const std::size_t i = slot_of(s, hash);
   if (const std::uint32_t found = index_at(i); found != kEmpty) return {found, false};
   const std::uint32_t index = size();
-  bytes_.insert(bytes_.end(), s.begin(), s.end());
-  offsets_.push_back(bytes_.size());
-  hashes_.push_back(hash);
+  strings_.append(s, hash);
   const std::uint32_t tag = tag_of(spread_of(hash));
   if (keep_keys_)
     keyed_slots_[i] = {prefix_of(s), index, tag_length_of(tag, s.size())};

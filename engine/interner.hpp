@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/hash.hpp"
+#include "engine/string_column.hpp"
 
 namespace matchfund {
 
@@ -39,13 +40,10 @@ class Interner {
       __builtin_prefetch(&slots_[at]);
     }
   }
-  std::string_view name(std::uint32_t index) const {
-    return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
-  }
+  std::string_view name(std::uint32_t index) const { return strings_.name(index); }
   // fnv1a64 of the string, computed once when it was interned.
-  std::uint64_t hash(std::uint32_t index) const { return hashes_[index]; }
-  const std::uint64_t* hash_data() const { return hashes_.data(); }
-  std::uint32_t size() const { return static_cast<std::uint32_t>(hashes_.size()); }
+  std::uint64_t hash(std::uint32_t index) const { return strings_.hash(index); }
+  std::uint32_t size() const { return strings_.size(); }
   // Room for this many strings and bytes in all, and a table sized for them.
   void reserve(std::size_t strings, std::size_t bytes);
   // The same room, but the table still grows as strings come: for a count
@@ -88,9 +86,7 @@ class Interner {
   template <class Table, class Fill>
   void rebuild(Table& table, std::size_t size, Fill&& fill);
 
-  std::vector<char> bytes_;
-  std::vector<std::uint64_t> offsets_{0};
-  std::vector<std::uint64_t> hashes_;
+  StringColumn strings_;  // by index
   bool keep_keys_;
   // Power-of-two size, at most 3/5 full; only the one for keep_keys_ is used.
   std::vector<Slot> slots_;

@@ -180,6 +180,29 @@ TEST(ReadDonations, DuplicateAmountsDoNotCountTowardsTheTotal) {
   EXPECT_EQ(s.duplicates, 1u);
 }
 
+TEST(ReadDonations, OnceDuplicatesPushTheTotalPastInt64EachNewIdIsCountedExactly) {
+  // minor_units 0. The duplicates' amounts would overflow the total; the
+  // donations themselves sum to exactly INT64_MAX (5 + (INT64_MAX - 12) + 7).
+  const std::string rows = std::string(kHeader) +
+                           "a,2017-09-07T09:00:00Z,u,p,5\n"
+                           "a,2017-09-07T09:00:00Z,u,p,9223372036854775807\n"  // duplicate
+                           "b,2017-09-07T09:00:00Z,u,p,9223372036854775795\n"
+                           "b,2017-09-07T09:00:00Z,u,p,9\n"  // duplicate
+                           "c,2017-09-07T09:00:00Z,u,p,7\n"
+                           "a,2017-09-07T09:00:00Z,u,p,1\n";  // duplicate
+  Catalog catalog;
+  DonationStream s = read_donations(rows, "gifts.csv", 0, catalog);
+  EXPECT_EQ(s.donated, 9223372036854775807LL);
+  EXPECT_EQ(s.duplicates, 3u);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s.id(2), "c");
+  EXPECT_EQ(s.line[2], 6u);
+  // One more minor unit under a new id on line 8 does not fit, and that error
+  // wins over a bad time further on.
+  auto e = donations_error(rows + "d,2017-09-07T09:00:00Z,u,p,1\n" + "e,not-a-time,u,p,1\n", 0);
+  EXPECT_TRUE(InputErrorAt(e, "gifts.csv", 8, "amount"));
+}
+
 TEST(ReadDonations, HeaderOnlyIsValidAndEmpty) {
   Catalog catalog;
   DonationStream s = read_donations(kHeader, "gifts.csv", 2, catalog);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/file_io.hpp"
+#include "engine/hash.hpp"
 #include "engine/ledger.hpp"
 #include "engine/rules.hpp"
 
@@ -74,7 +75,7 @@ class LedgerSinkTest : public ::testing::Test {
         {"id": "Z9", "budget": "7", "match": {"ratio": "2"}}]})",
                                "rules.json");
     stream_ = DonationStream();
-    for (const std::string& id : ids) stream_.ids.intern(id);
+    for (const std::string& id : ids) stream_.ids.append(id, fnv1a64(id));
     plan_ = std::make_unique<Plan>(campaign_, catalog_);
   }
 
@@ -141,7 +142,7 @@ TEST_F(LedgerSinkTest, IdsWithAQuoteByteAtEveryPlaceAreQuoted) {
   for (std::size_t n = 1; n <= 40; ++n)
     for (std::size_t at = 0; at < n; ++at)
       for (char c : {',', '"', '\r', '\n'}) {
-        std::string id = std::to_string(ids.size()) + "-";  // distinct: the stream interns its ids
+        std::string id = std::to_string(ids.size()) + "-";  // distinct, as a stream's ids are
         const std::size_t prefix = id.size();
         id += std::string(n, 'x');
         id[prefix + at] = c;
@@ -200,7 +201,7 @@ TEST_F(LedgerSinkTest, ManyRandomRowsAcrossFlushes) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5000; ++i) {
     std::size_t length = rng() % 8 == 0 ? 1 + rng() % 1024 : 1 + rng() % 16;
-    std::string id = std::to_string(i);  // distinct: the stream interns its ids
+    std::string id = std::to_string(i);  // distinct, as a stream's ids are
     for (std::size_t k = 0; k < length; ++k) id += alphabet[rng() % alphabet.size()];
     ids.push_back(id);
   }

@@ -1,0 +1,38 @@
+// Strings stored one after another in one byte arena, each with its fnv1a64
+// hash: the donation ids of a stream, and the strings an Interner holds.
+// Appending allocates only when an array grows, never per string.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace matchfund {
+
+class StringColumn {
+ public:
+  // `hash` must be fnv1a64(s).
+  void append(std::string_view s, std::uint64_t hash) {
+    bytes_.insert(bytes_.end(), s.begin(), s.end());
+    offsets_.push_back(bytes_.size());
+    hashes_.push_back(hash);
+  }
+  std::string_view name(std::uint32_t index) const {
+    return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
+  }
+  std::uint64_t hash(std::uint32_t index) const { return hashes_[index]; }
+  const std::uint64_t* hash_data() const { return hashes_.data(); }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(hashes_.size()); }
+  // Room for this many strings and bytes in all.
+  void reserve(std::size_t strings, std::size_t bytes);
+  // Removes the strings at `positions` (ascending, each below size()); the
+  // others keep their order.
+  void erase(const std::vector<std::uint32_t>& positions);
+
+ private:
+  std::vector<char> bytes_;
+  std::vector<std::uint64_t> offsets_{0};
+  std::vector<std::uint64_t> hashes_;
+};
+
+}  // namespace matchfund
