@@ -55,16 +55,42 @@ class CsvLedgerSink {
   void format_rows();  // the formatting thread
   void format(const std::vector<Row>& rows);
   void stop();
-  static char* copy(char* out, std::string_view text) {
-    std::memcpy(out, text.data(), text.size());
-    return out + text.size();
+
+  // A pool's or a limit's text, padded so that one fixed-size copy of
+  // kTextCopy bytes (a few vector moves, inlined) writes it whole.
+  static constexpr std::size_t kTextCopy = 32;
+  struct Text {
+    std::string padded;  // the text, then zeros up to kTextCopy bytes
+    std::size_t size;
+  };
+  static Text text_of(std::string text);
+  // Writes `text` at `out`, which has kTextCopy bytes of room past the text's end.
+  static char* copy(char* out, const Text& text) {
+    std::memcpy(out, text.padded.data(), text.size <= kTextCopy ? kTextCopy : text.size);
+    return out + text.size;
+  }
+  // Writes an id at `out`: two overlapping fixed-size copies for the usual
+  // lengths, memcpy for the others.
+  static char* copy(char* out, std::string_view id) {
+    const char* s = id.data();
+    const std::size_t n = id.size();
+    if (n >= 8 && n <= 16) {
+      std::uint64_t head, tail;
+      std::memcpy(&head, s, 8);
+      std::memcpy(&tail, s + n - 8, 8);
+      std::memcpy(out, &head, 8);
+      std::memcpy(out + n - 8, &tail, 8);
+    } else if (n != 0) {
+      std::memcpy(out, s, n);
+    }
+    return out + n;
   }
 
   AtomicOutput& out_;
   const DonationStream& stream_;
   int minor_units_;
-  std::vector<std::string> pool_text_;   // ",pool id," by pool index
-  std::vector<std::string> limit_text_;  // ",limit name\n" by LimitId
+  std::vector<Text> pool_text_;   // ",pool id," by pool index
+  std::vector<Text> limit_text_;  // ",limit name\n" by LimitId
   std::vector<Row> filling_;             // rows of the block being filled
 
   // The formatting thread and the block it formats. error_ belongs to it

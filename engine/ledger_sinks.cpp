@@ -11,21 +11,27 @@ CsvLedgerSink::CsvLedgerSink(AtomicOutput& out, const DonationStream& stream, co
   // The text between the id and the base, and after the grant, is one of a
   // few: written once here, not field by field in every row.
   for (const CompiledPool& pool : plan.pools()) {
-    std::string& text = pool_text_.emplace_back(",");
+    std::string text = ",";
     append_csv_field(text, pool.rules->id);
-    text += ',';
+    pool_text_.push_back(text_of(text + ','));
   }
   // Every limit a row can name: none, the pools' caps, max_total_ratio, pool.
   LimitId last = std::max(plan.max_total_ratio_limit(), plan.pool_limit());
   for (const CompiledPool& pool : plan.pools())
     for (const CompiledCap& cap : pool.caps) last = std::max(last, cap.limit_id);
   for (unsigned limit = 0; limit <= last; ++limit)
-    limit_text_.push_back("," + std::string(plan.limit_name(static_cast<LimitId>(limit))) + "\n");
+    limit_text_.push_back(text_of("," + std::string(plan.limit_name(static_cast<LimitId>(limit))) + "\n"));
   out_.write(kLedgerHeader);
   filling_.reserve(kBlockRows);
 }
 
 CsvLedgerSink::~CsvLedgerSink() { stop(); }
+
+CsvLedgerSink::Text CsvLedgerSink::text_of(std::string text) {
+  const std::size_t size = text.size();
+  text.resize(std::max(size, kTextCopy), '\0');
+  return {std::move(text), size};
+}
 
 void CsvLedgerSink::hand_over() {
   if (!formatter_.joinable()) {
@@ -77,29 +83,41 @@ void CsvLedgerSink::finish() {
 }
 
 void CsvLedgerSink::format(const std::vector<Row>& rows) {
-  std::string& b = out_.buffer();
+  if (rows.empty()) return;
+  // Ids seldom need quotes: one pass over the bytes of the block's ids tells
+  // whether any row must be asked. (Rows come in donation order, so the
+  // block's ids are one stretch of the column; the bounds hold for any order.)
+  std::uint64_t lowest = rows.front().seq, highest = lowest;
   for (const Row& r : rows) {
-    std::string_view id = stream_.id(r.seq);
-    if (needs_csv_quotes(id)) {  // rare: written quoted the plain way, and not copied below
-      append_csv_field(b, id);
-      id = "";  // empty, but not null: memcpy's source must not be
-    }
-    const std::string& pool_text = pool_text_[r.pool];
-    const std::string& limit_text = limit_text_[r.limit];
-    // One resize to the longest the row can be, the fields written through a
-    // pointer, then cut to the length written: no per-field append.
-    const std::size_t start = b.size();
-    b.resize(start + id.size() + pool_text.size() + 2 * kMaxAmountChars + 1 + limit_text.size());
-    char* p = b.data() + start;
-    p = copy(p, id);
+    lowest = std::min(lowest, r.seq);
+    highest = std::max(highest, r.seq);
+  }
+  const bool some_need_quotes =
+      any_needs_csv_quotes(stream_.ids.bytes(static_cast<std::uint32_t>(lowest), static_cast<std::uint32_t>(highest)));
+
+  // The rows are written through a pointer into the buffer, grown (and its
+  // new bytes cleared) only when the room left might not hold the next row.
+  constexpr std::size_t kGrowBy = std::size_t{1} << 16;
+  std::string& b = out_.buffer();
+  std::size_t at = b.size();
+  for (const Row& r : rows) {
+    const std::string_view id = stream_.id(r.seq);
+    const Text& pool_text = pool_text_[r.pool];
+    const Text& limit_text = limit_text_[r.limit];
+    const std::size_t most =
+        2 * id.size() + 2 + pool_text.size + 2 * kMaxAmountChars + 1 + limit_text.size + kTextCopy;
+    if (b.size() - at < most) b.resize(at + std::max(most, kGrowBy));
+    char* p = b.data() + at;
+    p = some_need_quotes && needs_csv_quotes(id) ? write_csv_quoted(p, id) : copy(p, id);
     p = copy(p, pool_text);
     p = write_amount(p, r.base, minor_units_);
     *p++ = ',';
     p = write_amount(p, r.grant, minor_units_);
     p = copy(p, limit_text);
-    b.resize(static_cast<std::size_t>(p - b.data()));
-    out_.maybe_flush();
+    at = static_cast<std::size_t>(p - b.data());
   }
+  b.resize(at);
+  out_.maybe_flush();
 }
 
 template std::size_t Allocator::allocate<CsvLedgerSink>(const DonationInput&, std::uint64_t, CsvLedgerSink&);

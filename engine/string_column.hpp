@@ -21,6 +21,10 @@ class StringColumn {
     return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
   }
   std::uint64_t hash(std::uint32_t index) const { return hashes_[index]; }
+  // The bytes of the strings first to last (first <= last < size()), one after another.
+  std::string_view bytes(std::uint32_t first, std::uint32_t last) const {
+    return {bytes_.data() + offsets_[first], offsets_[last + 1] - offsets_[first]};
+  }
   const std::uint64_t* hash_data() const { return hashes_.data(); }
   std::uint32_t size() const { return static_cast<std::uint32_t>(hashes_.size()); }
   // Room for this many strings and bytes in all.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/csv_writer.hpp"
 #include "engine/file_io.hpp"
 #include "engine/hash.hpp"
 #include "engine/ledger.hpp"
@@ -64,7 +65,8 @@ struct Row {
   LimitId limit;
 };
 
-// A campaign with three pools, a stream holding `ids`, and the ledger a
+// A campaign with four pools (one id longer than the sink's fixed-size copy
+// of a pool's text), a stream holding `ids`, and the ledger a
 // CsvLedgerSink writes for `rows`, read back from its file.
 class LedgerSinkTest : public ::testing::Test {
  protected:
@@ -72,7 +74,8 @@ class LedgerSinkTest : public ::testing::Test {
     campaign_ = parse_campaign(R"({"minor_units": )" + std::to_string(minor_units) + R"(, "pools": [
         {"id": "m", "budget": "1000", "match": {"ratio": "1"}},
         {"id": "corp_match.2-b", "budget": "5", "match": {"ratio": "0.5"}},
-        {"id": "Z9", "budget": "7", "match": {"ratio": "2"}}]})",
+        {"id": "Z9", "budget": "7", "match": {"ratio": "2"}},
+        {"id": "a-pool-id-longer-than-thirty-two-bytes", "budget": "9", "match": {"ratio": "1"}}]})",
                                "rules.json");
     stream_ = DonationStream();
     for (const std::string& id : ids) stream_.ids.append(id, fnv1a64(id));
@@ -156,6 +159,20 @@ TEST_F(LedgerSinkTest, IdsWithAQuoteByteAtEveryPlaceAreQuoted) {
   EXPECT_TRUE(same_ledger(write(rows), expected(rows)));
 }
 
+TEST(CsvQuoting, AnyByteThatNeedsQuotesIsFoundAtEveryPlace) {
+  // Lengths past two 16-byte vectors and a tail, every byte value at every place.
+  for (std::size_t n = 1; n <= 70; ++n)
+    for (std::size_t at = 0; at < n; ++at)
+      for (int c = 0; c < 256; ++c) {
+        std::string bytes(n, 'x');
+        bytes[at] = static_cast<char>(c);
+        const bool needs = c == ',' || c == '"' || c == '\r' || c == '\n';
+        ASSERT_EQ(any_needs_csv_quotes(bytes), needs) << "byte " << c << " at " << at << " of " << n;
+        ASSERT_EQ(needs_csv_quotes(bytes), needs) << "byte " << c << " at " << at << " of " << n;
+      }
+  EXPECT_FALSE(any_needs_csv_quotes(""));
+}
+
 TEST_F(LedgerSinkTest, EveryPoolIdAndLimitName) {
   load(2, {"d1", "d2"});
   std::vector<Row> rows;
@@ -167,6 +184,7 @@ TEST_F(LedgerSinkTest, EveryPoolIdAndLimitName) {
   EXPECT_NE(text.find("\nd2,corp_match.2-b,1.00,0.00,none\n"), std::string::npos);
   EXPECT_NE(text.find(",max_total_ratio\n"), std::string::npos);
   EXPECT_NE(text.find(",pool\n"), std::string::npos);
+  EXPECT_NE(text.find(",a-pool-id-longer-than-thirty-two-bytes,1.00,0.00,none\n"), std::string::npos);
 }
 
 TEST_F(LedgerSinkTest, AmountsAtTheEdgesForMinorUnitsZeroToSix) {
