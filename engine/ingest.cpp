@@ -5,6 +5,7 @@
 
 #include "engine/donated_total.hpp"
 #include "engine/donation_rows.hpp"
+#include "engine/erase_positions.hpp"
 #include "engine/error.hpp"
 #include "engine/limits.hpp"
 #include "engine/repeated_strings.hpp"
@@ -20,22 +21,6 @@ void check_project_count(const CsvReader& reader, const Catalog& catalog, std::s
   if (catalog.projects.size() > limit)
     reader.fail(line, "project", "more than the limit of " + std::to_string(limit) +
                                      " distinct projects (max_projects, docs/reliability.md)");
-}
-
-// Removes the elements at `positions` (ascending); the others keep their order.
-template <class T, class Allocator>
-void erase_positions(std::vector<T, Allocator>& v, const std::vector<std::uint32_t>& positions) {
-  if (positions.empty()) return;
-  std::size_t kept = positions.front();
-  auto removed = positions.begin();
-  for (std::size_t k = kept; k < v.size(); ++k) {
-    if (removed != positions.end() && *removed == k) {
-      ++removed;
-      continue;
-    }
-    v[kept++] = v[k];
-  }
-  v.resize(kept);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/erase_positions.hpp"
+
 namespace matchfund {
 
 void StringColumn::reserve(std::size_t strings, std::size_t bytes) {
@@ -12,7 +14,8 @@ void StringColumn::reserve(std::size_t strings, std::size_t bytes) {
 
 void StringColumn::erase(const std::vector<std::uint32_t>& positions) {
   if (positions.empty()) return;
-  // Compacts in place, front to back: a kept string only ever moves down.
+  // The bytes and offsets compact in place, front to back: a kept string only
+  // ever moves down.
   std::size_t kept = positions.front();
   std::size_t byte_end = offsets_[kept];
   auto removed = positions.begin();
@@ -25,12 +28,11 @@ void StringColumn::erase(const std::vector<std::uint32_t>& positions) {
     std::copy(bytes_.begin() + static_cast<std::ptrdiff_t>(begin), bytes_.begin() + static_cast<std::ptrdiff_t>(end),
               bytes_.begin() + static_cast<std::ptrdiff_t>(byte_end));
     byte_end += end - begin;
-    hashes_[kept] = hashes_[k];
     offsets_[++kept] = byte_end;
   }
-  hashes_.resize(kept);
   offsets_.resize(kept + 1);
   bytes_.resize(byte_end);
+  erase_positions(hashes_, positions);
 }
 
 }  // namespace matchfund
