@@ -78,7 +78,11 @@ void Interner::rebuild(Table& table, std::size_t size, Fill&& fill) {
   empty.index = kEmpty;
   fresh.assign(size, empty);
   const std::size_t mask = size - 1;
+  // Each string lands at a random slot of a table bigger than the caches:
+  // its slot is fetched a few strings ahead, so that misses overlap.
+  constexpr std::uint32_t kAhead = 16;
   for (std::uint32_t k = 0; k < this->size(); ++k) {
+    if (k + kAhead < this->size()) __builtin_prefetch(&fresh[spread_of(strings_.hash(k + kAhead)) & mask], 1);
     const std::uint64_t spread = spread_of(strings_.hash(k));
     std::size_t i = static_cast<std::size_t>(spread) & mask;
     while (fresh[i].index != kEmpty) i = (i + 1) & mask;
