@@ -30,8 +30,8 @@ struct Catalog {
   static constexpr std::uint32_t kNoCategory = 0;
   static constexpr std::uint32_t kNoOrg = 0;
 
-  std::uint32_t project(std::string_view id) { return project(id, fnv1a64(id)); }
-  // `hash` must be fnv1a64(id).
+  std::uint32_t project(std::string_view id) { return project(id, name_hash(id)); }
+  // `hash` must be name_hash(id).
   std::uint32_t project(std::string_view id, std::uint64_t hash) {
     auto [index, inserted] = projects.intern(id, hash);
     if (inserted) {

@@ -12,9 +12,9 @@ bool DonatedTotal::add_exactly(const StringColumn& ids, const Minor* amount) {
     exact_ = std::make_unique<Interner>();
     total_ = 0;
     for (std::uint32_t k = 0; k < row; ++k)
-      if (exact_->intern(ids.name(k), ids.hash(k)).second) total_ += amount[k];
+      if (exact_->intern(ids.name(k)).second) total_ += amount[k];
   }
-  if (!exact_->intern(ids.name(row), ids.hash(row)).second) return true;  // a duplicate: not donated again
+  if (!exact_->intern(ids.name(row)).second) return true;  // a duplicate: not donated again
   if (amount[row] > kMinorMax - total_) return false;
   total_ += amount[row];
   return true;

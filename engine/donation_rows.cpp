@@ -1,6 +1,7 @@
 #include "engine/donation_rows.hpp"
 
 #include "engine/hash.hpp"
+#include "engine/name_hash.hpp"
 
 namespace matchfund {
 namespace {
@@ -72,8 +73,8 @@ void DonationRowReader::fill(RowBatch& batch) {
       keep(r.body.project, text_, batch);
       keep(r.body.channel, text_, batch);
       r.id_hash = fnv1a64(r.id);
-      r.donor_hash = fnv1a64(r.body.donor);
-      r.project_hash = fnv1a64(r.body.project);
+      r.donor_hash = name_hash(r.body.donor);
+      r.project_hash = name_hash(r.body.project);
       ++batch.count;
     }
   } catch (...) {

@@ -7,33 +7,9 @@
 
 namespace matchfund {
 
-namespace {
-
-std::uint64_t load8(const char* p) {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-std::uint64_t load4(const char* p) {
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
-}  // namespace
-
-// Loads that stay inside the string: below 8 bytes, two overlapping 4-byte
-// loads (or single bytes) put each byte at its own place, with zeros after
-// the end.
+// Loads that stay inside the string, with zeros after its end.
 std::uint64_t Interner::prefix_of(std::string_view s) {
-  const char* p = s.data();
-  const std::size_t n = s.size();
-  if (n >= kPrefixBytes) return load8(p);
-  if (n >= 4) return load4(p) | (load4(p + n - 4) << (8 * (n - 4)));
-  std::uint64_t prefix = 0;
-  for (std::size_t k = 0; k < n; ++k) prefix |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
-  return prefix;
+  return s.size() >= kPrefixBytes ? load_word(s.data()) : load_short(s.data(), s.size());
 }
 
 bool Interner::same_bytes(std::uint32_t index, std::string_view s) const {
@@ -131,7 +107,7 @@ std::pair<std::uint32_t, bool> Interner::intern(std::string_view s, std::uint64_
 
 std::optional<std::uint32_t> Interner::find(std::string_view s) const {
   if (table_size() == 0) return std::nullopt;
-  const std::uint32_t index = index_at(slot_of(s, fnv1a64(s)));
+  const std::uint32_t index = index_at(slot_of(s, name_hash(s)));
   if (index == kEmpty) return std::nullopt;
   return index;
 }

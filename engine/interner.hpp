@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/hash.hpp"
+#include "engine/name_hash.hpp"
 #include "engine/string_column.hpp"
 
 namespace matchfund {
@@ -24,12 +25,12 @@ class Interner {
   enum class Keys { none, kept };
   explicit Interner(Keys keys = Keys::none) : keep_keys_(keys == Keys::kept) {}
 
-  // Returns the index of `s` and whether it was new. `hash` must be fnv1a64(s).
+  // Returns the index of `s` and whether it was new. `hash` must be name_hash(s).
   std::pair<std::uint32_t, bool> intern(std::string_view s, std::uint64_t hash);
-  std::pair<std::uint32_t, bool> intern(std::string_view s) { return intern(s, fnv1a64(s)); }
+  std::pair<std::uint32_t, bool> intern(std::string_view s) { return intern(s, name_hash(s)); }
 
   std::optional<std::uint32_t> find(std::string_view s) const;
-  // Starts loading the slot a string with this fnv1a64 hash probes first, so
+  // Starts loading the slot a string with this name_hash probes first, so
   // that interning it a little later does not wait on memory. Always inlined:
   // out of line, GCC finds it free of side effects and deletes the calls.
   [[gnu::always_inline]] void prefetch(std::uint64_t hash) const {
@@ -41,8 +42,6 @@ class Interner {
     }
   }
   std::string_view name(std::uint32_t index) const { return strings_.name(index); }
-  // fnv1a64 of the string, computed once when it was interned.
-  std::uint64_t hash(std::uint32_t index) const { return strings_.hash(index); }
   std::uint32_t size() const { return strings_.size(); }
   // Room for this many strings and bytes in all, and a table sized for them.
   void reserve(std::size_t strings, std::size_t bytes);
@@ -73,7 +72,7 @@ class Interner {
     return (tag & 0xFFFFFF00u) | static_cast<std::uint32_t>(length < 255 ? length : 255);
   }
   static std::uint32_t tag_of(std::uint64_t spread) { return static_cast<std::uint32_t>(spread >> 32); }
-  // FNV-1a's low bits barely change between ids such as "d0000001" and
+  // name_hash's low bits change little between ids such as "d0000001" and
   // "d0000002"; a splitmix64 finaliser spreads them before they pick a slot.
   static std::uint64_t spread_of(std::uint64_t hash) { return splitmix64(hash); }
   std::size_t table_size() const { return keep_keys_ ? keyed_slots_.size() : slots_.size(); }
