@@ -1,5 +1,6 @@
-// Strings stored one after another in one byte arena, each with its fnv1a64
-// hash: the donation ids of a stream, and the strings an Interner holds.
+// Strings stored one after another in one byte arena, each with its hash:
+// the donation ids of a stream (fnv1a64, which random ratios use), and the
+// strings an Interner holds (name_hash).
 // Appending allocates only when an array grows, never per string.
 #pragma once
 
@@ -11,7 +12,7 @@ namespace matchfund {
 
 class StringColumn {
  public:
-  // `hash` must be fnv1a64(s).
+  // `hash` must be the column's hash of s: fnv1a64(s) or name_hash(s), as above.
   void append(std::string_view s, std::uint64_t hash) {
     bytes_.insert(bytes_.end(), s.begin(), s.end());
     offsets_.push_back(bytes_.size());
