@@ -178,16 +178,37 @@ void AtomicOutput::write_blocks() {
     lock.unlock();
     if (error_ == 0 && !write_all(fd_, in_flight_.data(), in_flight_.size(), error_)) error_what_ = "cannot write";
     // Start the disk on this block now, so the fsync at finish has little left to wait for.
-    if (error_ == 0 && path_ != "-" && !in_place_)
+    if (error_ == 0 && publishes_by_rename())
       ::sync_file_range(fd_, static_cast<off_t>(written_), static_cast<off_t>(in_flight_.size()),
                         SYNC_FILE_RANGE_WRITE);
     written_ += in_flight_.size();
+    if (error_ == 0 && publishes_by_rename()) drop_written();
     lock.lock();
     in_flight_.clear();
     pending_ = false;
     lock.unlock();
     changed_.notify_all();
   }
+}
+
+// A ledger can be larger than the memory a run needs for everything else. Its
+// page cache is new memory, which is slow to come by on some machines (a VM
+// whose host takes freed memory back has to fault every page in again: at
+// scale 1 this was the writer thread's whole time); dropped behind the
+// writing point, the same few MB are reused. A staged output is read back at
+// publish, so only outputs published by rename drop theirs.
+void AtomicOutput::drop_written() {
+  if (written_ - dropped_ < 2 * kKeepCached) return;
+  const std::size_t upto = written_ - kKeepCached;
+  const auto from = static_cast<off_t>(dropped_), length = static_cast<off_t>(upto - dropped_);
+  if (::sync_file_range(fd_, from, length,
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+    error_ = errno;
+    error_what_ = "cannot write";
+    return;
+  }
+  ::posix_fadvise(fd_, from, length, POSIX_FADV_DONTNEED);  // advice: nothing to do if refused
+  dropped_ = upto;
 }
 
 void AtomicOutput::stop_writer() {

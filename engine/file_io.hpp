@@ -58,10 +58,16 @@ class AtomicOutput {
 
  private:
   static constexpr std::size_t kFlushAt = 1 << 20;
+  // How much of a renamed output's written text stays in the page cache
+  // behind the writing point; the rest is dropped once it is on disk.
+  static constexpr std::size_t kKeepCached = std::size_t{16} << 20;
   // Hands the buffer to the writer thread, once it is done with the block before.
   void flush();
   // The writer thread: writes each block handed to it and starts its writeback.
   void write_blocks();
+  // Waits until the text written more than kKeepCached ago is on disk, then
+  // drops it from the page cache (in steps of kKeepCached).
+  void drop_written();
   // Waits for the block in flight, then ends the writer thread.
   void stop_writer();
   void fail_now(const std::string& what, int err);
@@ -85,6 +91,7 @@ class AtomicOutput {
   bool pending_ = false;  // in_flight_ holds a block to write
   bool stopping_ = false;
   std::size_t written_ = 0;  // bytes written so far (the offset of the next block)
+  std::size_t dropped_ = 0;  // the page cache holds none of the bytes before this offset
 };
 
 }  // namespace matchfund
