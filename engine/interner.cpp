@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "engine/huge_pages.hpp"
+#include "engine/parallel_fill.hpp"
 
 namespace matchfund {
 
@@ -52,7 +53,8 @@ void Interner::rebuild(Table& table, std::size_t size, Fill&& fill) {
   advise_huge_pages(fresh.data(), size * sizeof(typename Table::value_type));
   typename Table::value_type empty{};
   empty.index = kEmpty;
-  fresh.assign(size, empty);
+  fresh.resize(size);
+  fill_on_two_threads(fresh.data(), size, empty);
   const std::size_t mask = size - 1;
   // Each string lands at a random slot of a table bigger than the caches:
   // its slot is fetched a few strings ahead, so that misses overlap.

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/default_init_allocator.hpp"
 #include "engine/hash.hpp"
 #include "engine/name_hash.hpp"
 #include "engine/string_column.hpp"
@@ -88,8 +89,9 @@ class Interner {
   StringColumn strings_;  // by index
   bool keep_keys_;
   // Power-of-two size, at most 3/5 full; only the one for keep_keys_ is used.
-  std::vector<Slot> slots_;
-  std::vector<KeyedSlot> keyed_slots_;
+  // (Resized unwritten: rebuild fills a new table itself, see parallel_fill.hpp.)
+  std::vector<Slot, DefaultInitAllocator<Slot>> slots_;
+  std::vector<KeyedSlot, DefaultInitAllocator<KeyedSlot>> keyed_slots_;
 };
 
 }  // namespace matchfund

@@ -4,6 +4,7 @@
 #include <limits>
 #include <thread>
 
+#include "engine/default_init_allocator.hpp"
 #include "engine/hash.hpp"
 
 namespace matchfund {
@@ -65,8 +66,10 @@ std::vector<std::uint32_t> find_repeats(const StringColumn& column) {
     }
   }
   start[partitions] = n;
-  std::vector<std::uint64_t> part_hash(n);
-  std::vector<std::uint32_t> part_position(n);
+  // Not zeroed first: every entry is written below, and the new pages are
+  // then faulted in by both threads (see parallel_fill.hpp).
+  std::vector<std::uint64_t, DefaultInitAllocator<std::uint64_t>> part_hash(n);
+  std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> part_position(n);
   run_split(threads, [&](unsigned t) {
     std::vector<std::uint32_t>& to = next[t];
     for (std::uint32_t k = first(t); k < first(t + 1); ++k) {
