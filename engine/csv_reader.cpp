@@ -77,8 +77,14 @@ std::size_t find_invalid_utf8(std::string_view s) {
 }
 
 CsvReader::CsvReader(std::string_view text, std::string label)
-    : text_(text), label_(std::move(label)), max_record_bytes_(input_limits().max_line_bytes) {
+    : text_(text), label_(std::move(label)), stop_(text.size()), max_record_bytes_(input_limits().max_line_bytes) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+}
+
+void CsvReader::restart(std::size_t offset, std::size_t line, std::size_t stop) {
+  pos_ = offset;
+  physical_line_ = line;
+  stop_ = stop;
 }
 
 void CsvReader::fail(std::size_t line, std::string_view column, const std::string& message) const {
@@ -102,6 +108,7 @@ void CsvReader::fail_at_end(bool capped, const std::string& message) const {
 
 bool CsvReader::next() {
   const char* data = text_.data();
+  if (pos_ >= stop_) return false;
   {
     const std::size_t end = text_.size();
     // Skip empty lines.

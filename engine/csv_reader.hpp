@@ -15,7 +15,13 @@ class CsvReader {
   // `label` names the file in error messages; `text` must outlive the reader.
   CsvReader(std::string_view text, std::string label);
 
-  // Moves to the next non-empty record; false at the end of the file.
+  // Reads on from `offset`, a record's start, counting the physical line
+  // there as `line`, and ends (next() returns false) at the first record
+  // starting at or past `stop`: for reading a file in stretches.
+  void restart(std::size_t offset, std::size_t line, std::size_t stop);
+
+  // Moves to the next non-empty record; false at the end of the file (or at
+  // the stop that restart set).
   // Throws an input Error naming the record's first line on a quoting or
   // line-end fault, on bytes that are not UTF-8, or on a record longer than
   // input_limits().max_line_bytes.
@@ -26,6 +32,8 @@ class CsvReader {
   std::size_t line() const { return record_line_; }
   // Where the next record starts: the text before it is no longer read.
   std::size_t offset() const { return pos_; }
+  // The physical line that offset() is on.
+  std::size_t physical_line() const { return physical_line_; }
   const std::string& label() const { return label_; }
 
   // Throws an input Error: "<label>, line <line>, column <column>: <message>".
@@ -54,6 +62,7 @@ class CsvReader {
   std::size_t pos_ = 0;
   std::size_t physical_line_ = 1;
   std::size_t record_line_ = 0;
+  std::size_t stop_;              // no record starts at or past this
   std::size_t max_record_bytes_;  // input_limits().max_line_bytes
   std::vector<FieldSpan> spans_;
   std::vector<std::string_view> fields_;

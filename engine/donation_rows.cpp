@@ -1,6 +1,10 @@
 #include "engine/donation_rows.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "engine/hash.hpp"
+#include "engine/limits.hpp"
 #include "engine/name_hash.hpp"
 
 namespace matchfund {
@@ -18,9 +22,18 @@ void keep(std::string_view& field, std::string_view text, RowBatch& batch) {
 }  // namespace
 
 DonationRowReader::DonationRowReader(CsvReader& reader, std::size_t width, const DonationColumns& columns,
-                                     int minor_units, std::string_view text)
-    : reader_(reader), width_(width), columns_(columns), minor_units_(minor_units), text_(text) {
-  for (RowBatch& batch : batches_) batch.rows.resize(kRowsPerBatch);
+                                     int minor_units, std::string_view text, std::size_t stretch_bytes)
+    : reader_(reader),
+      helper_reader_(text, reader.label()),
+      width_(width),
+      columns_(columns),
+      minor_units_(minor_units),
+      text_(text),
+      stretch_bytes_(stretch_bytes),
+      true_begin_(reader.offset()),
+      true_line_(reader.physical_line()),
+      next_begin_(reader.offset()) {
+  for (RowBatch& batch : batches_) batch.rows.resize(1024);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -33,41 +46,63 @@ DonationRowReader::~DonationRowReader() {
   thread_.join();
 }
 
+bool DonationRowReader::claim(RowBatch*& batch) {
+  if (all_claimed_ || claimed_ - used_ >= kBatches) return false;
+  RowBatch& b = batches_[claimed_ % kBatches];
+  b.begin = next_begin_;
+  b.stop = text_.size();
+  if (next_begin_ + stretch_bytes_ < text_.size()) {
+    // Cut after the first line feed, looking no further than a record may
+    // run (a file of one endless line is refused without reading it all):
+    // without one, the record there is too long, and the cut falls anywhere.
+    const std::size_t cut_from = next_begin_ + stretch_bytes_;
+    const std::size_t look = std::min(text_.size() - cut_from, input_limits().max_line_bytes + 1);
+    const void* lf = std::memchr(text_.data() + cut_from, '\n', look);
+    b.stop = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - text_.data()) + 1 : cut_from + look;
+  }
+  all_claimed_ = b.stop >= text_.size();
+  next_begin_ = b.stop;
+  ++claimed_;
+  batch = &b;
+  return true;
+}
+
 void DonationRowReader::run() {
-  for (std::size_t b = 0;; ++b) {
+  for (;;) {
+    RowBatch* batch = nullptr;
+    std::size_t slot = 0;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] { return stop_ || filled_ - used_ < kBatches; });
+      changed_.wait(lock, [&] { return stop_ || claim(batch); });
       if (stop_) return;
+      slot = (claimed_ - 1) % kBatches;
     }
-    RowBatch& batch = batches_[b % kBatches];
-    fill(batch);
+    fill(*batch, helper_reader_, batch->begin, kGuessedLine);
     {
       std::lock_guard lock(mutex_);
-      ++filled_;
+      ready_[slot] = true;
     }
     changed_.notify_all();
-    if (batch.last) return;
   }
 }
 
-void DonationRowReader::fill(RowBatch& batch) {
+void DonationRowReader::fill(RowBatch& batch, CsvReader& reader, std::size_t begin, std::size_t line) {
   batch.count = 0;
   batch.stored = 0;
-  batch.last = false;
   batch.error = nullptr;
+  batch.begin = begin;
+  batch.first_line = line;
+  batch.last = batch.stop >= text_.size();
+  reader.restart(begin, line, batch.stop);
   try {
-    while (batch.count < kRowsPerBatch) {
-      if (!reader_.next()) {
-        batch.last = true;
-        break;
-      }
-      check_field_count(reader_, width_);
+    while (reader.next()) {
+      if (batch.count == batch.rows.size()) batch.rows.resize(2 * batch.rows.size());
+      check_field_count(reader, width_);
       PendingRow& r = batch.rows[batch.count];
-      r.id = read_id(reader_, columns_.id);
-      r.time = read_time(reader_, columns_.time);
-      r.body = check_donation_body(reader_, columns_, minor_units_);
-      r.line = static_cast<std::uint32_t>(reader_.line());
+      r.id = read_id(reader, columns_.id);
+      r.time = read_time(reader, columns_.time);
+      r.body = check_donation_body(reader, columns_, minor_units_);
+      r.line = static_cast<std::uint32_t>(reader.line());
       keep(r.id, text_, batch);
       keep(r.body.donor, text_, batch);
       keep(r.body.project, text_, batch);
@@ -81,18 +116,42 @@ void DonationRowReader::fill(RowBatch& batch) {
     batch.error = std::current_exception();  // raised after the rows before it
     batch.last = true;
   }
-  batch.end_offset = reader_.offset();
+  batch.end_offset = reader.offset();
+  batch.end_line = reader.physical_line();
 }
 
 const RowBatch& DonationRowReader::next() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return filled_ > used_; });
-  return batches_[used_ % kBatches];
+  const std::size_t slot = used_ % kBatches;
+  {
+    std::unique_lock lock(mutex_);
+    while (!ready_[slot]) {
+      // Rather than wait, read the next stretch nobody has taken yet.
+      RowBatch* batch = nullptr;
+      if (!claim(batch)) {
+        changed_.wait(lock);
+        continue;
+      }
+      const std::size_t taken = (claimed_ - 1) % kBatches;
+      lock.unlock();
+      fill(*batch, reader_, batch->begin, kGuessedLine);
+      lock.lock();
+      ready_[taken] = true;
+    }
+  }
+  // In file order now: a stretch read where no record starts, or whose
+  // fault may be a wrong guess, is read again from where it truly starts.
+  RowBatch& batch = batches_[slot];
+  if (batch.begin != true_begin_ || batch.error) fill(batch, reader_, true_begin_, true_line_);
+  batch.line_base = static_cast<std::uint32_t>(true_line_ - batch.first_line);
+  true_begin_ = batch.end_offset;
+  true_line_ = batch.end_line + batch.line_base;
+  return batch;
 }
 
 void DonationRowReader::done_with() {
   {
     std::lock_guard lock(mutex_);
+    ready_[used_ % kBatches] = false;
     ++used_;
   }
   changed_.notify_all();

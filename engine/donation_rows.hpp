@@ -1,7 +1,18 @@
-// Donation rows read and checked on a second thread, ahead of the interning
-// (which must go in file order on the calling thread): CSV scanning, UTF-8,
-// times, amounts and hashing take about half of parsing, so the two halves
-// run side by side on two cores.
+// Donation rows read and checked ahead of the interning (which must go in
+// file order on the calling thread): CSV scanning, UTF-8, times, amounts and
+// hashing take about half of parsing. The file is read in stretches of about
+// kStretchBytes, each a batch of rows: a second thread reads stretches ahead,
+// and the calling thread reads one itself whenever the batch it needs next is
+// not ready, so that both cores stay busy whichever half is slower.
+//
+// A stretch is cut after a line feed, which is a record's end unless a quoted
+// field holds line breaks, and its first line's number is not known until the
+// stretches before it are read. So stretches are read on a guess (a record
+// starts there; its line is 1) and checked in file order: when the stretch
+// before ended elsewhere, or the guess hit a fault, it is read again where it
+// truly starts, with its true line numbers, before it is handed out. Faults
+// then name the same line, and come after the same rows, as if the file were
+// read from start to end.
 #pragma once
 
 #include <condition_variable>
@@ -27,13 +38,14 @@ struct PendingRow {
   ParsedInstant time;
   DonationBody body;
   std::uint64_t id_hash = 0, donor_hash = 0, project_hash = 0;
-  std::uint32_t line = 0;
+  std::uint32_t line = 0;  // plus the batch's line_base
 };
 
 // Rows in file order; after them either more batches, the end, or an error.
 struct RowBatch {
   std::vector<PendingRow> rows;  // rows[0, count) are this batch's
   std::size_t count = 0;
+  std::uint32_t line_base = 0;  // a row's line in the file is its line plus this
   // Copies of the rare fields that pointed into the reader's record buffer
   // (storage[0, stored) are this batch's). A deque, so that adding one never
   // moves the strings the rows' views point into.
@@ -42,41 +54,60 @@ struct RowBatch {
   std::size_t end_offset = 0;  // where the reader stood after the last row
   bool last = false;           // no batch follows this one
   std::exception_ptr error;    // the first bad row after these: raise it once they are interned
+
+  // Where the stretch was read from, and the line that was counted as there.
+  std::size_t begin = 0, stop = 0, first_line = 0;
+  std::size_t end_line = 0;  // the physical line end_offset is on
 };
 
 class DonationRowReader {
  public:
-  // Starts reading the records after the header. `reader`, `text` and the
-  // columns must outlive this object.
+  static constexpr std::size_t kStretchBytes = std::size_t{128} << 10;
+
+  // Starts reading the records from `reader`'s offset (just after the
+  // header). `reader` (which the calling thread then reads with), `text` and
+  // the columns must outlive this object. `stretch_bytes`: for tests.
   DonationRowReader(CsvReader& reader, std::size_t width, const DonationColumns& columns, int minor_units,
-                    std::string_view text);
-  // Stops the reading thread (after the batch it is filling) and waits for it.
+                    std::string_view text, std::size_t stretch_bytes = kStretchBytes);
+  // Stops the reading thread (after the stretch it is reading) and waits for it.
   ~DonationRowReader();
   DonationRowReader(const DonationRowReader&) = delete;
   DonationRowReader& operator=(const DonationRowReader&) = delete;
 
-  // The next batch in file order, once it is full; valid until done_with().
+  // The next batch in file order; valid until done_with().
   const RowBatch& next();
   // Gives the batch from next() back for refilling.
   void done_with();
 
  private:
-  static constexpr std::size_t kBatches = 4;
-  static constexpr std::size_t kRowsPerBatch = 2048;
+  static constexpr std::size_t kBatches = 8;
+  // A guessed stretch's first line: the true one is added to its rows' lines later.
+  static constexpr std::size_t kGuessedLine = 1;
 
+  // Takes the next stretch (its batch is `claimed_` - 1), if the ring has room. Under mutex_.
+  bool claim(RowBatch*& batch);
   void run();
-  void fill(RowBatch& batch);
+  // Reads the stretch of `batch` from `begin`, counting its line as `line`.
+  void fill(RowBatch& batch, CsvReader& reader, std::size_t begin, std::size_t line);
 
-  CsvReader& reader_;
+  CsvReader& reader_;  // the calling thread's
+  CsvReader helper_reader_;
   std::size_t width_;
   DonationColumns columns_;
   int minor_units_;
   std::string_view text_;
+  std::size_t stretch_bytes_;
 
-  RowBatch batches_[kBatches];
+  // Read on, in file order: where the next batch handed out truly starts.
+  std::size_t true_begin_, true_line_;
+
+  RowBatch batches_[kBatches];  // stretch k in batches_[k % kBatches]
+  bool ready_[kBatches] = {};   // the batch is read
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::size_t filled_ = 0, used_ = 0;  // batches filled and given back so far
+  std::size_t claimed_ = 0, used_ = 0;  // stretches taken and given back so far
+  std::size_t next_begin_;               // where the next stretch to claim starts
+  bool all_claimed_ = false;             // the last stretch is taken
   bool stop_ = false;
   std::thread thread_;  // last: starts once everything above is ready
 };

@@ -154,11 +154,12 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
     s.amount.reserve(guess);
   };
 
-  // Rows are read and checked on a second thread (DonationRowReader), then
-  // interned here in file order, each row's donor slot prefetched a few rows
-  // ahead. The first error in file order wins, as if rows were handled one by
-  // one. Every row is stored; duplicate ids are found and their rows removed
-  // once the file is read (find_repeats, DonatedTotal).
+  // Rows are read and checked ahead, on a second thread and on this one when
+  // it would wait (DonationRowReader), then interned here in file order, each
+  // row's donor slot prefetched a few rows ahead. The first error in file
+  // order wins, as if rows were handled one by one. Every row is stored;
+  // duplicate ids are found and their rows removed once the file is read
+  // (find_repeats, DonatedTotal).
   DonationRowReader rows(reader, header.width(), columns, minor_units, text);
   constexpr std::size_t kAhead = 16;
   constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
@@ -186,7 +187,8 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
       row.project = catalog.project(r.body.project, r.project_hash);
       row.amount = r.body.amount;
       row.channel = r.body.channel.empty() ? 0 : catalog.channels.intern(r.body.channel).first;  // 0: cash
-      check_project_count(reader, catalog, r.line);
+      const std::uint32_t line = r.line + batch.line_base;
+      check_project_count(reader, catalog, line);
       s.ids.append(r.id, r.id_hash);
       s.time.push_back(r.time.utc);
       s.time_style.push_back(r.time.style);
@@ -194,9 +196,9 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
       s.project.push_back(row.project);
       s.channel.push_back(row.channel);
       s.amount.push_back(row.amount);
-      s.line.push_back(r.line);
+      s.line.push_back(line);
       if (!donated.add(s.ids, s.amount.data())) [[unlikely]]
-        reader.fail(r.line, "amount", "the total donated no longer fits a signed 64-bit count of minor units");
+        reader.fail(line, "amount", "the total donated no longer fits a signed 64-bit count of minor units");
     }
     // The batch's views into the text are dead: everything before its end is done with.
     if (consumed && batch.end_offset - released >= kReleaseStep) {
