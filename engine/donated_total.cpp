@@ -5,8 +5,7 @@ namespace matchfund {
 DonatedTotal::DonatedTotal() = default;
 DonatedTotal::~DonatedTotal() = default;
 
-bool DonatedTotal::add_exactly(const StringColumn& ids, const Minor* amount) {
-  const std::uint32_t row = ids.size() - 1;
+bool DonatedTotal::add_exactly(const StringColumn& ids, const Minor* amount, std::uint32_t row) {
   if (!exact_) {
     // Every row before this one fitted with duplicates counted, so it fits without.
     exact_ = std::make_unique<Interner>();

@@ -23,23 +23,23 @@ class DonatedTotal {
   DonatedTotal();
   ~DonatedTotal();
 
-  // Adds the row whose id was just appended to `ids` and whose amount is
-  // amount[ids.size() - 1] (amounts above 0). False when the row's id is new
-  // and the total with it no longer fits a Minor.
-  bool add(const StringColumn& ids, const Minor* amount) {
-    const Minor a = amount[ids.size() - 1];
+  // Adds row `row`, whose id is ids.name(row) and amount amount[row]
+  // (amounts above 0), once every row before it is added. False when the
+  // row's id is new and the total with it no longer fits a Minor.
+  bool add(const StringColumn& ids, const Minor* amount, std::uint32_t row) {
+    const Minor a = amount[row];
     if (!exact_ && a <= kMinorMax - total_) [[likely]] {
       total_ += a;
       return true;
     }
-    return add_exactly(ids, amount);
+    return add_exactly(ids, amount, row);
   }
 
   // The total of the rows not in `repeats` (find_repeats of the same ids).
   Minor donated(const std::vector<std::uint32_t>& repeats, const Minor* amount) const;
 
  private:
-  [[gnu::cold, gnu::noinline]] bool add_exactly(const StringColumn& ids, const Minor* amount);
+  [[gnu::cold, gnu::noinline]] bool add_exactly(const StringColumn& ids, const Minor* amount, std::uint32_t row);
 
   Minor total_ = 0;                 // every row's amount; only the new ids' once exact_ is set
   std::unique_ptr<Interner> exact_;  // the ids so far, once the overstated total has not fit

@@ -33,7 +33,6 @@ DonationRowReader::DonationRowReader(CsvReader& reader, std::size_t width, const
       true_begin_(reader.offset()),
       true_line_(reader.physical_line()),
       next_begin_(reader.offset()) {
-  for (RowBatch& batch : batches_) batch.rows.resize(1024);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -87,7 +86,14 @@ void DonationRowReader::run() {
 }
 
 void DonationRowReader::fill(RowBatch& batch, CsvReader& reader, std::size_t begin, std::size_t line) {
-  batch.count = 0;
+  batch.rows.clear();
+  batch.time.clear();
+  batch.time_style.clear();
+  batch.amount.clear();
+  batch.line.clear();
+  batch.id_bytes.clear();
+  batch.id_ends.clear();
+  batch.id_hash.clear();
   batch.stored = 0;
   batch.error = nullptr;
   batch.begin = begin;
@@ -96,21 +102,26 @@ void DonationRowReader::fill(RowBatch& batch, CsvReader& reader, std::size_t beg
   reader.restart(begin, line, batch.stop);
   try {
     while (reader.next()) {
-      if (batch.count == batch.rows.size()) batch.rows.resize(2 * batch.rows.size());
       check_field_count(reader, width_);
-      PendingRow& r = batch.rows[batch.count];
-      r.id = read_id(reader, columns_.id);
-      r.time = read_time(reader, columns_.time);
-      r.body = check_donation_body(reader, columns_, minor_units_);
-      r.line = static_cast<std::uint32_t>(reader.line());
-      keep(r.id, text_, batch);
-      keep(r.body.donor, text_, batch);
-      keep(r.body.project, text_, batch);
-      keep(r.body.channel, text_, batch);
-      r.id_hash = fnv1a64(r.id);
-      r.donor_hash = name_hash(r.body.donor);
-      r.project_hash = name_hash(r.body.project);
-      ++batch.count;
+      const std::string_view id = read_id(reader, columns_.id);
+      const ParsedInstant time = read_time(reader, columns_.time);
+      const DonationBody body = check_donation_body(reader, columns_, minor_units_);
+      PendingRow& r = batch.rows.emplace_back();
+      r.donor = body.donor;
+      r.project = body.project;
+      r.channel = body.channel;
+      keep(r.donor, text_, batch);
+      keep(r.project, text_, batch);
+      keep(r.channel, text_, batch);
+      r.donor_hash = name_hash(r.donor);
+      r.project_hash = name_hash(r.project);
+      batch.time.push_back(time.utc);
+      batch.time_style.push_back(time.style);
+      batch.amount.push_back(body.amount);
+      batch.line.push_back(static_cast<std::uint32_t>(reader.line()));
+      batch.id_bytes.append(id);
+      batch.id_ends.push_back(static_cast<std::uint32_t>(batch.id_bytes.size()));
+      batch.id_hash.push_back(fnv1a64(id));
     }
   } catch (...) {
     batch.error = std::current_exception();  // raised after the rows before it

@@ -30,23 +30,28 @@
 
 namespace matchfund {
 
-// A row checked but not yet interned, with the hashes its interning needs.
-// Kept small (two cache lines): the interning thread reads each row from the
-// other core's cache.
+// What the interning thread needs of a row checked but not yet interned:
+// its names and their hashes, one cache line (it is read from the other
+// core's cache). The rest of the row is in its batch's columns.
 struct PendingRow {
-  std::string_view id;
-  ParsedInstant time;
-  DonationBody body;
-  std::uint64_t id_hash = 0, donor_hash = 0, project_hash = 0;
-  std::uint32_t line = 0;  // plus the batch's line_base
+  std::string_view donor, project, channel;  // channel empty: cash
+  std::uint64_t donor_hash = 0, project_hash = 0;
 };
 
 // Rows in file order; after them either more batches, the end, or an error.
+// A row's fields that are stored as they are come in columns, so that the
+// interning thread appends each column of a batch in one copy.
 struct RowBatch {
-  std::vector<PendingRow> rows;  // rows[0, count) are this batch's
-  std::size_t count = 0;
+  std::vector<PendingRow> rows;  // one per row: size() is the row count
+  std::vector<Micros> time;
+  std::vector<TimeStyle> time_style;
+  std::vector<Minor> amount;
+  std::vector<std::uint32_t> line;  // plus line_base
+  std::string id_bytes;                 // the ids one after another
+  std::vector<std::uint32_t> id_ends;   // where each id ends in id_bytes
+  std::vector<std::uint64_t> id_hash;   // fnv1a64 of each id
   std::uint32_t line_base = 0;  // a row's line in the file is its line plus this
-  // Copies of the rare fields that pointed into the reader's record buffer
+  // Copies of the rare names that pointed into the reader's record buffer
   // (storage[0, stored) are this batch's). A deque, so that adding one never
   // moves the strings the rows' views point into.
   std::deque<std::string> storage;
@@ -58,6 +63,8 @@ struct RowBatch {
   // Where the stretch was read from, and the line that was counted as there.
   std::size_t begin = 0, stop = 0, first_line = 0;
   std::size_t end_line = 0;  // the physical line end_offset is on
+
+  std::size_t count() const { return rows.size(); }
 };
 
 class DonationRowReader {

@@ -164,40 +164,30 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
   constexpr std::size_t kAhead = 16;
   constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
   std::size_t released = 0;
-  DonationFields row;
   DonatedTotal donated;
   for (;;) {
     const RowBatch& batch = rows.next();
-    if (batch.count > 0 && s.time.capacity() == 0) reserve();
-    for (std::size_t k = 0; k < std::min(kAhead, batch.count); ++k) {
-      catalog.donors.prefetch(batch.rows[k].donor_hash);
-    }
-    for (std::size_t k = 0; k < batch.count; ++k) {
-      // The rows were written on the other core: start moving them over early.
-      if (k + 2 * kAhead < batch.count) {
-        const char* ahead = reinterpret_cast<const char*>(&batch.rows[k + 2 * kAhead]);
-        __builtin_prefetch(ahead);
-        __builtin_prefetch(ahead + sizeof(PendingRow) - 1);
-      }
-      if (k + kAhead < batch.count) {
-        catalog.donors.prefetch(batch.rows[k + kAhead].donor_hash);
-      }
+    const std::size_t count = batch.count();
+    if (count > 0 && s.time.capacity() == 0) reserve();
+    // The columns stored as they are, a batch at a time.
+    const auto first = static_cast<std::uint32_t>(s.size());
+    s.ids.append(batch.id_bytes, batch.id_ends.data(), batch.id_hash.data(), count);
+    s.time.insert(s.time.end(), batch.time.begin(), batch.time.end());
+    s.time_style.insert(s.time_style.end(), batch.time_style.begin(), batch.time_style.end());
+    s.amount.insert(s.amount.end(), batch.amount.begin(), batch.amount.end());
+    s.line.resize(first + count);
+    for (std::size_t k = 0; k < count; ++k) s.line[first + k] = batch.line[k] + batch.line_base;
+    // Then the names, row by row in file order.
+    for (std::size_t k = 0; k < std::min(kAhead, count); ++k) catalog.donors.prefetch(batch.rows[k].donor_hash);
+    for (std::size_t k = 0; k < count; ++k) {
+      if (k + kAhead < count) catalog.donors.prefetch(batch.rows[k + kAhead].donor_hash);
       const PendingRow& r = batch.rows[k];
-      row.donor = catalog.donors.intern(r.body.donor, r.donor_hash).first;
-      row.project = catalog.project(r.body.project, r.project_hash);
-      row.amount = r.body.amount;
-      row.channel = r.body.channel.empty() ? 0 : catalog.channels.intern(r.body.channel).first;  // 0: cash
-      const std::uint32_t line = r.line + batch.line_base;
+      const std::uint32_t line = s.line[first + k];
+      s.donor.push_back(catalog.donors.intern(r.donor, r.donor_hash).first);
+      s.project.push_back(catalog.project(r.project, r.project_hash));
+      s.channel.push_back(r.channel.empty() ? 0 : catalog.channels.intern(r.channel).first);  // 0: cash
       check_project_count(reader, catalog, line);
-      s.ids.append(r.id, r.id_hash);
-      s.time.push_back(r.time.utc);
-      s.time_style.push_back(r.time.style);
-      s.donor.push_back(row.donor);
-      s.project.push_back(row.project);
-      s.channel.push_back(row.channel);
-      s.amount.push_back(row.amount);
-      s.line.push_back(line);
-      if (!donated.add(s.ids, s.amount.data())) [[unlikely]]
+      if (!donated.add(s.ids, s.amount.data(), first + static_cast<std::uint32_t>(k))) [[unlikely]]
         reader.fail(line, "amount", "the total donated no longer fits a signed 64-bit count of minor units");
     }
     // The batch's views into the text are dead: everything before its end is done with.

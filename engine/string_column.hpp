@@ -18,6 +18,16 @@ class StringColumn {
     offsets_.push_back(bytes_.size());
     hashes_.push_back(hash);
   }
+  // Appends `count` strings stored one after another in `bytes`, string k
+  // ending at ends[k], with hashes hashes[0, count).
+  void append(std::string_view bytes, const std::uint32_t* ends, const std::uint64_t* hashes, std::size_t count) {
+    const std::uint64_t base = bytes_.size();
+    bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+    const std::size_t at = offsets_.size();
+    offsets_.resize(at + count);
+    for (std::size_t k = 0; k < count; ++k) offsets_[at + k] = base + ends[k];
+    hashes_.insert(hashes_.end(), hashes, hashes + count);
+  }
   std::string_view name(std::uint32_t index) const {
     return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
   }

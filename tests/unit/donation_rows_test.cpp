@@ -13,6 +13,7 @@
 #include "engine/csv_reader.hpp"
 #include "engine/donation_rows.hpp"
 #include "engine/error.hpp"
+#include "engine/hash.hpp"
 #include "engine/ingest.hpp"
 
 namespace matchfund {
@@ -40,10 +41,13 @@ Read read_in_stretches(const std::string& text, std::size_t stretch_bytes) {
   DonationRowReader rows(reader, header.width(), columns, 2, text, stretch_bytes);
   for (;;) {
     const RowBatch& batch = rows.next();
-    for (std::size_t k = 0; k < batch.count; ++k) {
+    for (std::size_t k = 0; k < batch.count(); ++k) {
       const PendingRow& r = batch.rows[k];
-      out.rows.push_back({std::string(r.id), std::string(r.body.donor), std::string(r.body.project),
-                          std::string(r.body.channel), r.time.utc, r.body.amount, r.line + batch.line_base});
+      const std::uint32_t id_begin = k == 0 ? 0 : batch.id_ends[k - 1];
+      const std::string id = batch.id_bytes.substr(id_begin, batch.id_ends[k] - id_begin);
+      EXPECT_EQ(batch.id_hash[k], fnv1a64(id)) << id;
+      out.rows.push_back({id, std::string(r.donor), std::string(r.project), std::string(r.channel), batch.time[k],
+                          batch.amount[k], batch.line[k] + batch.line_base});
     }
     const bool last = batch.last;
     const std::exception_ptr error = batch.error;
