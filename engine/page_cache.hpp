@@ -1,28 +1,42 @@
-// Big arrays that a thread frees and soon asks for again at the same size (a
-// sweep worker's cap counters, scenario after scenario) keep their pages: a
-// fresh allocation of that size would be new pages from the kernel, each
-// faulted in and cleared, which cost a tenth of a sweep scenario.
+// Zero-filled blocks for big arrays read and written at random (cap counters).
+//
+// A big block comes straight from the kernel (mmap): its pages read as zero
+// and cost nothing until first touched, so a day's donor counters pay only
+// for the part of the donor range that day reaches (donors are numbered in
+// order of first appearance, so an early day reaches the low part only).
+// Filling such a block with zeros would fault in every page of it.
+//
+// A thread that frees big arrays and soon asks for the same sizes again (a
+// sweep worker's counters, scenario after scenario) installs a PageCache: the
+// freed blocks are kept and handed out again, cleared, instead of new pages
+// from the kernel, each faulted in and cleared, which cost a tenth of a sweep scenario.
 #pragma once
 
+#include <sys/mman.h>
+
 #include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <new>
+
+#include "engine/huge_pages.hpp"
 
 namespace matchfund {
 
 class PageCache {
  public:
-  // Smaller blocks go straight to operator new and delete.
+  // Smaller blocks come from calloc and go back to free.
   static constexpr std::size_t kMinBytes = std::size_t{1} << 20;
 
   PageCache() = default;
   PageCache(const PageCache&) = delete;
   PageCache& operator=(const PageCache&) = delete;
   ~PageCache() {
-    for (auto& [bytes, block] : blocks_) ::operator delete(block);
+    for (auto& [bytes, block] : blocks_) ::munmap(block, bytes);
   }
 
-  // Installs a cache for this thread's RecyclingAllocator while it lives.
+  // Installs a cache for this thread's blocks while it lives.
   class Use {
    public:
     explicit Use(PageCache& cache) : previous_(current_) { current_ = &cache; }
@@ -34,41 +48,40 @@ class PageCache {
     PageCache* previous_;
   };
 
-  static void* allocate(std::size_t bytes) {
-    if (current_ && bytes >= kMinBytes) {
+  // `bytes` (> 0) zero bytes; a big block is advised huge pages.
+  static void* allocate_zeroed(std::size_t bytes) {
+    if (bytes < kMinBytes) {
+      void* block = std::calloc(bytes, 1);
+      if (!block) throw std::bad_alloc();
+      return block;
+    }
+    if (current_) {
       auto it = current_->blocks_.find(bytes);
       if (it != current_->blocks_.end()) {
         void* block = it->second;
         current_->blocks_.erase(it);
+        std::memset(block, 0, bytes);
         return block;
       }
     }
-    return ::operator new(bytes);
+    void* block = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (block == MAP_FAILED) throw std::bad_alloc();
+    advise_huge_pages(block, bytes);
+    return block;
   }
-  // Every block comes from operator new, so any block can go to the cache and back.
+  // Takes back a block from allocate_zeroed of the same size.
   static void deallocate(void* block, std::size_t bytes) {
-    if (current_ && bytes >= kMinBytes)
+    if (bytes < kMinBytes)
+      std::free(block);
+    else if (current_)
       current_->blocks_.emplace(bytes, block);
     else
-      ::operator delete(block);
+      ::munmap(block, bytes);
   }
 
  private:
   static inline thread_local PageCache* current_ = nullptr;
   std::multimap<std::size_t, void*> blocks_;  // free blocks by size
-};
-
-// A std::vector allocator that goes through the thread's PageCache, if any.
-// Contents of a reused block are not cleared: the vector writes every element.
-template <class T>
-struct RecyclingAllocator {
-  using value_type = T;
-  RecyclingAllocator() = default;
-  template <class U>
-  RecyclingAllocator(const RecyclingAllocator<U>&) {}
-  T* allocate(std::size_t n) { return static_cast<T*>(PageCache::allocate(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t n) { PageCache::deallocate(p, n * sizeof(T)); }
-  friend bool operator==(const RecyclingAllocator&, const RecyclingAllocator&) { return true; }
 };
 
 }  // namespace matchfund

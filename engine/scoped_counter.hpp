@@ -6,8 +6,9 @@
 // days outside the window, so out-of-order times far back stay exact.
 //
 // A narrow counter (its owner knows every total stays within int32) counts in
-// 4-byte slots: half the memory to clear and to keep in cache (at peak-day
-// scale, 4.3M donors per pool and day).
+// 4-byte slots: half the memory to fault in and to keep in cache (at peak-day
+// scale, 4.3M donors per pool and day). The arrays are ZeroedArrays: a day
+// that reaches only the donors seen so far touches only their part.
 #pragma once
 
 #include <algorithm>
@@ -17,16 +18,15 @@
 #include <vector>
 
 #include "engine/flat_map.hpp"
-#include "engine/huge_pages.hpp"
-#include "engine/page_cache.hpp"
 #include "engine/money.hpp"
+#include "engine/zeroed_array.hpp"
 #include "policies/policy.hpp"
 
 namespace matchfund {
 
 class ScopedCounter {
   template <class Count>
-  using Array = std::vector<Count, RecyclingAllocator<Count>>;
+  using Array = ZeroedArray<Count>;
 
   // Calls f with the arrays in use (defined before the members that use it: its return type is deduced).
   template <class F>
@@ -71,7 +71,7 @@ class ScopedCounter {
         return;
       }
       auto& v = days[index];
-      if (scope >= v.size()) grow(v, std::max<std::size_t>(expected_scopes_, scope * std::size_t{3} / 2 + 64));
+      if (scope >= v.size()) v.grow(std::max<std::size_t>(expected_scopes_, scope * std::size_t{3} / 2 + 64));
       using Count = typename std::decay_t<decltype(v)>::value_type;
       v[scope] = static_cast<Count>(v[scope] + delta);
     });
@@ -87,7 +87,7 @@ class ScopedCounter {
     with_days([&](auto& days) {
       if (index >= days.size()) return;
       auto& v = days[index];
-      if (v.size() < expected_scopes_) grow(v, expected_scopes_);
+      v.grow(expected_scopes_);
       if constexpr (std::is_same_v<typename std::decay_t<decltype(v)>::value_type, Minor>)
         dense.wide = v.data();
       else
@@ -102,7 +102,7 @@ class ScopedCounter {
     expected_scopes_ = scopes;
     if (day_step_ == 0)
       with_days([&](auto& days) {
-        if (days[0].size() < scopes) grow(days[0], scopes);
+        days[0].grow(scopes);
       });
   }
 
@@ -123,18 +123,6 @@ class ScopedCounter {
   // before the window wraps to a large unsigned index.
   std::uint64_t day_index(std::int32_t day) const {
     return static_cast<std::uint64_t>((static_cast<std::int64_t>(day) - first_day_) * day_step_);
-  }
-  // Zero-extends v to `size` scopes, on huge pages when it is big.
-  template <class Count>
-  static void grow(Array<Count>& v, std::size_t size) {
-    if (v.capacity() < size) {
-      Array<Count> fresh;
-      fresh.reserve(size);
-      advise_huge_pages(fresh.data(), size * sizeof(Count));
-      fresh.assign(v.begin(), v.end());
-      v.swap(fresh);
-    }
-    v.resize(size, 0);
   }
   static std::uint64_t key(std::uint32_t scope, std::int32_t day) {
     return (static_cast<std::uint64_t>(scope) << 32) | static_cast<std::uint32_t>(day);
