@@ -2,6 +2,8 @@
 
 #include <emmintrin.h>
 
+#include "engine/set_bit_positions.hpp"
+
 namespace matchfund {
 namespace {
 
@@ -277,11 +279,11 @@ void Allocator::list_pool(std::uint32_t p, std::size_t n, Micros min_time, Micro
   // The list: the pool's bit of 64 donations gathered into one word, then its set bits.
   PoolList& list = lists_[p];
   std::size_t size = 0;
-  for (std::size_t block = 0; block < n; block += 64) {
-    for (std::uint64_t members = gather_byte_bit(mask_byte_ + block, std::min<std::size_t>(64, n - block), p % 8);
-         members != 0; members &= members - 1)
-      list.index[size++] = static_cast<std::uint16_t>(block + std::countr_zero(members));
-  }
+  // Room: size <= block, and index has kPrefetchAhead (>= 64) entries past kBatch.
+  static_assert(kPrefetchAhead >= 64);
+  for (std::size_t block = 0; block < n; block += 64)
+    size += append_set_bit_positions(gather_byte_bit(mask_byte_ + block, std::min<std::size_t>(64, n - block), p % 8),
+                                     static_cast<std::uint16_t>(block), list.index + size);
   list_size_[p] = static_cast<std::uint16_t>(size);
   std::fill_n(list.index + size, kPrefetchAhead, 0);
   base_overflow_ |= pool.rate->bases(batch.amount, batch.id_hash, list.index, size, list.base);
