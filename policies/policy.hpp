@@ -54,7 +54,7 @@ class Rate {
   // The base of a donation (kBaseOverflow when too large); asked only for a
   // pool the donation is eligible for.
   virtual Minor base(Minor amount, std::uint64_t id_hash) const = 0;
-  // The bases of the donations index[0..n) of a batch: out[j] = base(amount[index[j]],
+  // The bases of the donations index[0..n) (increasing) of a batch: out[j] = base(amount[index[j]],
   // id_hash[index[j]]); returns whether one of them is kBaseOverflow. One
   // virtual call per pool and batch instead of one per donation.
   virtual bool bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,

@@ -1,28 +1,33 @@
 // {"random": {"min": R, "max": R, "step": R}}: a ratio from the grid
 // min, min+step, ..., max picked by a hash of the seed, pool id and donation id.
-#include "engine/fast_mod.hpp"
-#include "engine/hash.hpp"
-#include "policies/policy.hpp"
+#include "policies/random_grid.hpp"
 
 namespace matchfund {
 namespace {
 
-class RandomRate final : public BatchedRate<RandomRate> {
+class RandomRate final : public Rate {
  public:
-  RandomRate(Ratio min, Ratio step, std::uint64_t points, std::uint64_t key)
-      : min_(min), step_(step), points_(points), key_(key) {}
-  Minor base(Minor amount, std::uint64_t id_hash) const override {
-    const std::uint64_t index = points_(splitmix64(key_ ^ id_hash));
-    return ratio_base(amount, Ratio{min_.micros + static_cast<std::int64_t>(index) * step_.micros});
+  explicit RandomRate(const RandomGrid& grid)
+      : grid_(grid), vector_(avx512_usable() && grid.points.divisor() <= kMaxVectorPoints) {}
+  Minor base(Minor amount, std::uint64_t id_hash) const override { return grid_.base(amount, id_hash); }
+  bool bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
+             Minor* __restrict out) const override {
+    if (vector_) return random_bases_avx512(grid_, amount, id_hash, index, n, out);
+    const RandomGrid grid = grid_;  // a local copy: the stores to out cannot change it
+    bool overflow = false;
+    for (std::size_t j = 0; j < n; ++j) {
+      out[j] = grid.base(amount[index[j]], id_hash[index[j]]);
+      overflow |= out[j] == kBaseOverflow;
+    }
+    return overflow;
   }
   std::optional<Ratio> most_ratio() const override {
-    return Ratio{min_.micros + static_cast<std::int64_t>(points_.divisor() - 1) * step_.micros};
+    return Ratio{grid_.min.micros + static_cast<std::int64_t>(grid_.points.divisor() - 1) * grid_.step.micros};
   }
 
  private:
-  Ratio min_, step_;
-  FastMod points_;  // index = hash % points
-  std::uint64_t key_;  // seed XOR fnv1a64(pool id), fixed per pool
+  RandomGrid grid_;
+  bool vector_;  // bases runs the AVX-512 loop
 };
 
 }  // namespace
@@ -40,7 +45,7 @@ std::unique_ptr<Rate> parse_random_rate(const RuleNode& node, const PoolContext&
     if (span % step.micros != 0) node.child("step").fail("(max - min) / step must be a whole number");
     points = static_cast<std::uint64_t>(span / step.micros) + 1;
   }
-  return std::make_unique<RandomRate>(min, step, points, pool.seed ^ fnv1a64(pool.pool_id));
+  return std::make_unique<RandomRate>(RandomGrid{min, step, FastMod(points), pool.seed ^ fnv1a64(pool.pool_id)});
 }
 
 }  // namespace matchfund
