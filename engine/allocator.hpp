@@ -445,10 +445,13 @@ void Allocator::allocate_pool_shaped(std::uint32_t p, std::size_t from, std::siz
     for (std::size_t k = 0; k < std::size(views) && k < prefetch_count; ++k) {
       // An index past the counters (a donor new since the views were built)
       // needs no check: a prefetch never faults. The address is an integer,
-      // so that no pointer past the array is formed.
+      // so that no pointer past the array is formed. Locality 1 (prefetcht2):
+      // with the default (prefetcht0), allocate only at scale 1 took 215 ms
+      // against 205 ms, 3 rounds of 3 on an AMD EPYC.
       const std::uintptr_t at = prefetch_source[k][list.index[j]];
       __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(prefetch_slots[k]) +
-                                                       at * sizeof(Count)));
+                                                       at * sizeof(Count)),
+                         0, 1);
     }
   };
   // Enough to hide a miss to memory behind the work of the donations before.
