@@ -1,6 +1,6 @@
 // The random rate's bases, eight donations at a time in 64-bit lanes: a
 // multiply-bound loop (splitmix64, the remainder, the ratio) that the plain
-// one runs one multiply at a time. Built for AVX-512 F and DQ whatever the
+// one runs one multiply at a time. Integers only, as everywhere in allocation. Built for AVX-512 F and DQ whatever the
 // build's target; called only on a CPU that has them (avx512_usable).
 #include <immintrin.h>
 
@@ -20,9 +20,26 @@ bool avx512_usable() { return __builtin_cpu_supports("avx512f") && __builtin_cpu
 
 namespace {
 
+// The high 64 bits of the 128-bit product of each lane of a and b, from
+// four 32 x 32 -> 64-bit multiplies (AVX-512 has no 64-bit high multiply).
+__attribute__((target("avx512f,avx512dq"))) __m512i multiply_high(__m512i a, __m512i b) {
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  const __m512i a_high = _mm512_srli_epi64(a, 32), b_high = _mm512_srli_epi64(b, 32);
+  const __m512i low_low = _mm512_mul_epu32(a, b), low_high = _mm512_mul_epu32(a, b_high);
+  const __m512i high_low = _mm512_mul_epu32(a_high, b), high_high = _mm512_mul_epu32(a_high, b_high);
+  // The middle 32-bit column with its carries: below 3 * 2^32.
+  const __m512i middle = _mm512_add_epi64(
+      _mm512_srli_epi64(low_low, 32),
+      _mm512_add_epi64(_mm512_and_si512(low_high, low32), _mm512_and_si512(high_low, low32)));
+  return _mm512_add_epi64(
+      _mm512_add_epi64(high_high, _mm512_srli_epi64(middle, 32)),
+      _mm512_add_epi64(_mm512_srli_epi64(low_high, 32), _mm512_srli_epi64(high_low, 32)));
+}
+
 // The base of each donation of the positions [0, count) of amount and
 // id_hash, written to out[0, count): eight consecutive donations per step,
 // read with plain loads (a gather of eight costs more than the whole step).
+// Integers only, each quotient exact (below).
 __attribute__((target("avx512f,avx512dq"))) void consecutive_bases(const RandomGrid& grid, const Minor* amount,
                                                                    const std::uint64_t* id_hash, std::size_t count,
                                                                    Minor* out) {
@@ -34,11 +51,14 @@ __attribute__((target("avx512f,avx512dq"))) void consecutive_bases(const RandomG
   const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
   const __m512i divisor = _mm512_set1_epi64(static_cast<long long>(points));
   const __m512i two32_mod = _mm512_set1_epi64(static_cast<long long>((std::uint64_t{1} << 32) % points));
-  const __m512d inverse = _mm512_set1_pd(1.0 / static_cast<double>(points));
+  // ceil(2^64 / points), for points >= 2; one point always picks index 0 (a zero lane mask).
+  const __m512i reciprocal =
+      _mm512_set1_epi64(points < 2 ? 0 : static_cast<long long>(~std::uint64_t{0} / points + 1));
+  const __mmask8 one_point = points < 2 ? 0 : 0xFF;
   const __m512i min = _mm512_set1_epi64(grid.min.micros), step = _mm512_set1_epi64(grid.step.micros);
-  const __m512i scale = _mm512_set1_epi64(kRatioScale);
-  const __m512d inverse_scale = _mm512_set1_pd(1.0 / static_cast<double>(kRatioScale));
-  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
+  // x / 10^6 = high64(x * kScaleMagic) >> 18 for every 64-bit x (as GCC divides by the constant).
+  const __m512i scale_magic = _mm512_set1_epi64(0x431BDE82D7B634DBll);
+  static_assert(kRatioScale == 1'000'000);
   for (std::size_t i = 0; i < count; i += 8) {
     const __mmask8 lanes = count - i >= 8 ? 0xFF : static_cast<__mmask8>((1u << (count - i)) - 1);
     const __m512i a = _mm512_maskz_loadu_epi64(lanes, amount + i);
@@ -47,26 +67,18 @@ __attribute__((target("avx512f,avx512dq"))) void consecutive_bases(const RandomG
     z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), mix2);
     z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
     // z % points. z = hi * 2^32 + lo is congruent to x = hi * (2^32 % points)
-    // + lo, below 2^48 and so exact as a double. The double quotient x / points
-    // is off by less than 2^-52 * 2^48 / points = 1 / (16 * points), less than
-    // the distance 1 / points from x / points to the next integer above: its
-    // floor can only be one too low (just below an exact multiple), never too high.
+    // + lo, below 2^48. floor(x / points) = high64(x * ceil(2^64 / points)):
+    // the multiplier's excess, below 1, adds less than 2^48 / 2^64 = 2^-16 <=
+    // 1 / points to x / points, whose fraction is at most 1 - 1 / points.
     const __m512i x =
         _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(z, 32), two32_mod), _mm512_and_si512(z, low32));
-    const __m512i q = _mm512_cvttpd_epu64(_mm512_mul_pd(_mm512_cvtepu64_pd(x), inverse));
-    __m512i picked = _mm512_sub_epi64(x, _mm512_mullo_epi64(q, divisor));
-    picked = _mm512_mask_sub_epi64(picked, _mm512_cmpge_epi64_mask(picked, divisor), picked, divisor);
+    const __m512i picked = _mm512_maskz_mov_epi64(
+        one_point, _mm512_sub_epi64(x, _mm512_mullo_epi64(multiply_high(x, reciprocal), divisor)));
     const __m512i micros = _mm512_add_epi64(min, _mm512_mullo_epi64(picked, step));
     // floor(a * micros / 10^6) where both factors fit 32 bits (as ratio_base):
-    // the product is exact in 64 bits, and its quotient from doubles (below
-    // 2^45, relative error about 2^-51) is off by at most one. Other lanes
-    // are done one by one.
+    // the product is exact in 64 bits. Other lanes are done one by one.
     const __mmask8 fits = _mm512_cmple_epu64_mask(a, low32) & _mm512_cmple_epu64_mask(micros, low32);
-    const __m512i product = _mm512_mul_epu32(a, micros);
-    __m512i base = _mm512_cvttpd_epu64(_mm512_mul_pd(_mm512_cvtepu64_pd(product), inverse_scale));
-    const __m512i rest = _mm512_sub_epi64(product, _mm512_mullo_epi64(base, scale));  // in (-10^6, 2 * 10^6)
-    base = _mm512_mask_sub_epi64(base, _mm512_cmplt_epi64_mask(rest, zero), base, one);
-    base = _mm512_mask_add_epi64(base, _mm512_cmpge_epi64_mask(rest, scale), base, one);
+    const __m512i base = _mm512_srli_epi64(multiply_high(_mm512_mul_epu32(a, micros), scale_magic), 18);
     _mm512_mask_storeu_epi64(out + i, lanes, base);
     if ((fits & lanes) != lanes) [[unlikely]]
       for (std::size_t k = 0; k < 8 && i + k < count; ++k)

@@ -24,7 +24,7 @@ struct RandomGrid {
 };
 
 // The AVX-512 loop takes grids of at most this many points (its remainder
-// works in doubles, exact below 2^53).
+// is exact for these: see random_bases_avx512.cpp).
 inline constexpr std::uint64_t kMaxVectorPoints = std::uint64_t{1} << 16;
 
 // Whether this CPU (and its OS) runs AVX-512 F and DQ code.

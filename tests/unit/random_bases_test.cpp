@@ -35,7 +35,7 @@ TEST(RandomBasesAvx512, EveryBaseIsThePlainFormulasAndOverflowIsReportedForListe
       grid(500'000, 100'000, 11, 2017),               // the peak-day platform pools' 0.5..1.5
       grid(0, 1, kMaxVectorPoints, 99),               // the most points, ratios of a millionth
       grid(0, 1, kMaxVectorPoints - 1, 7),            // an odd divisor near the top
-      grid(1'000'000, 1'000'000, 1, 5),               // one point
+      grid(1'000'000, 1, 1, 5),                       // one point: its step must not count
       grid(250'000, 250'000, 8, 3),                   // a power of two
       grid(0, 65'537, 65'536, 11),                    // ratios past 2^32 micros: lanes done one by one
       grid(0xFFFF'FFFF - 6, 1, 7, 13),                // the top ratio is exactly 2^32 - 1 micros
@@ -116,10 +116,10 @@ TEST(RandomBasesAvx512, TheTestsInverseOfSplitmix64IsOne) {
   }
 }
 
-// The two quotients taken from doubles can come out one off next to an
-// exact multiple, and are corrected: hashes chosen so that the remainder's
-// operand is a large multiple of the points, or one off it, and products
-// that are exact multiples of 10^6, or one off, beyond 2^53.
+// Quotients next to exact multiples, where a division by multiplication
+// that is not exact comes out one off: hashes chosen so that the
+// remainder's operand is a large multiple of the points, or one off it, and
+// products that are multiples of 10^6, or one off, far beyond 2^53.
 TEST(RandomBasesAvx512, QuotientsNextToExactMultiplesAreCorrected) {
   if (!avx512_usable()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
   std::mt19937_64 random(11);
@@ -147,8 +147,9 @@ TEST(RandomBasesAvx512, QuotientsNextToExactMultiplesAreCorrected) {
   }
 }
 
-// Products of two random 32-bit factors: about one in 5,000 has a double
-// quotient by 10^6 one too high or one too low (measured), both corrected.
+// Products of two random 32-bit factors, over the whole 64-bit range the
+// division by 10^6 takes (a quotient from doubles is one off for about one
+// in 5,000 of them, measured).
 TEST(RandomBasesAvx512, ProductsOfTwo32BitFactorsAreFlooredExactly) {
   if (!avx512_usable()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
   std::mt19937_64 random(5);
