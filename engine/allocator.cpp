@@ -2,6 +2,7 @@
 
 #include <emmintrin.h>
 
+#include "engine/same_day_times.hpp"
 #include "engine/set_bit_positions.hpp"
 
 namespace matchfund {
@@ -126,34 +127,13 @@ std::size_t Allocator::start_batch(const DonationInput& in, std::size_t begin) {
     time_of_day_[i] = time[i] - midnight;
     return static_cast<std::uint64_t>(time_of_day_[i]) >= static_cast<std::uint64_t>(kMicrosPerDay);
   };
-  // Blocks of 32, two donations at a time in SSE2's 64-bit lanes, with no
-  // branch per donation (batches rarely cross midnight). A time of day t is
-  // on another day when t < 0 or t >= kMicrosPerDay, that is when t or
-  // t + (2^37 - kMicrosPerDay) has a bit at 37 or above (times of day are
-  // far from overflow). A time below the one before marks the batch out of
-  // order; in order, its first and last times are its earliest and latest.
-  static_assert(kMicrosPerDay < (Micros{1} << 37));
-  constexpr std::size_t kBlock = 32;
-  const __m128i midnight_lanes = _mm_set1_epi64x(midnight);
-  const __m128i past_day = _mm_set1_epi64x((Micros{1} << 37) - kMicrosPerDay);
-  __m128i backwards = _mm_setzero_si128();  // the sign bit: some time is below the one before
+  // Whole blocks first (vector code), then donation by donation up to the
+  // first on another day. A time below the one before marks the batch out
+  // of order; in order, its first and last times are its earliest and latest.
   time_of_day_[0] = time[0] - midnight;
-  std::size_t n = 1;
-  for (; n + kBlock <= most; n += kBlock) {
-    __m128i outside = _mm_setzero_si128();
-    __m128i block_backwards = _mm_setzero_si128();
-    for (std::size_t i = n; i < n + kBlock; i += 2) {
-      const __m128i now = _mm_loadu_si128(reinterpret_cast<const __m128i*>(time + i));
-      const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i*>(time + i - 1));
-      const __m128i of_day = _mm_sub_epi64(now, midnight_lanes);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(time_of_day_ + i), of_day);
-      outside = _mm_or_si128(outside, _mm_or_si128(of_day, _mm_add_epi64(of_day, past_day)));
-      block_backwards = _mm_or_si128(block_backwards, _mm_sub_epi64(now, before));
-    }
-    if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_srli_epi64(outside, 37), _mm_setzero_si128())) != 0xFFFF) break;
-    backwards = _mm_or_si128(backwards, block_backwards);
-  }
-  bool in_order = _mm_movemask_pd(_mm_castsi128_pd(backwards)) == 0;
+  bool backwards = false;
+  std::size_t n = same_day_blocks(time, 1, most, midnight, time_of_day_, backwards);
+  bool in_order = !backwards;
   for (; n < most && !other_day(n); ++n) in_order &= time[n] >= time[n - 1];
   if (in_order) {
     min_time = time[0];
