@@ -2,6 +2,8 @@
 
 #include <immintrin.h>
 
+#include "engine/cpu_features.hpp"
+
 namespace matchfund {
 namespace {
 
@@ -60,11 +62,7 @@ __attribute__((target("avx512f"))) std::size_t blocks_avx512(const Micros* time,
   return n;
 }
 
-bool has_avx512() {
-  __builtin_cpu_init();  // this runs during static initialisation
-  return __builtin_cpu_supports("avx512f");
-}
-const bool kHasAvx512 = has_avx512();
+const bool kHasAvx512 = cpu_has_avx512();
 
 }  // namespace
 

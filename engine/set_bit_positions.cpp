@@ -4,6 +4,8 @@
 
 #include <bit>
 
+#include "engine/cpu_features.hpp"
+
 namespace matchfund {
 namespace {
 
@@ -30,11 +32,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2"))) std::size_t compressed(s
   return count + static_cast<std::size_t>(std::popcount(high));
 }
 
-bool can_compress() {
-  __builtin_cpu_init();  // this runs during static initialisation
-  return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2");
-}
-const bool kCanCompress = can_compress();
+const bool kCanCompress = cpu_has_avx512_vbmi2();
 
 }  // namespace
 

@@ -1,7 +1,7 @@
 // The random rate's bases, eight donations at a time in 64-bit lanes: a
 // multiply-bound loop (splitmix64, the remainder, the ratio) that the plain
 // one runs one multiply at a time. Integers only, as everywhere in allocation. Built for AVX-512 F and DQ whatever the
-// build's target; called only on a CPU that has them (avx512_usable).
+// build's target; called only on a CPU that has them (cpu_has_avx512).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -9,8 +9,6 @@
 #include "policies/random_grid.hpp"
 
 namespace matchfund {
-
-bool avx512_usable() { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"); }
 
 // GCC 12's AVX-512 intrinsics start some results from a self-initialised
 // "undefined" vector, which -Wmaybe-uninitialized reports where they inline

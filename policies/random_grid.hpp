@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/cpu_features.hpp"
 #include "engine/fast_mod.hpp"
 #include "engine/hash.hpp"
 #include "policies/policy.hpp"
@@ -27,12 +28,9 @@ struct RandomGrid {
 // is exact for these: see random_bases_avx512.cpp).
 inline constexpr std::uint64_t kMaxVectorPoints = std::uint64_t{1} << 16;
 
-// Whether this CPU (and its OS) runs AVX-512 F and DQ code.
-bool avx512_usable();
-
 // Rate::bases for a random rate: out[j] = grid.base(amount[index[j]],
 // id_hash[index[j]]) for j < n, index increasing; returns whether one of
-// them is kBaseOverflow. Only where avx512_usable() and
+// them is kBaseOverflow. Only where cpu_has_avx512() and
 // grid.points.divisor() <= kMaxVectorPoints.
 bool random_bases_avx512(const RandomGrid& grid, const Minor* amount, const std::uint64_t* id_hash,
                          const std::uint16_t* index, std::size_t n, Minor* out);

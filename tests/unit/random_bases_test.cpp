@@ -29,7 +29,7 @@ std::vector<std::uint16_t> list_of(double share, std::mt19937_64& random) {
 }
 
 TEST(RandomBasesAvx512, EveryBaseIsThePlainFormulasAndOverflowIsReportedForListedDonationsOnly) {
-  if (!avx512_usable()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
   constexpr Minor kMax = std::numeric_limits<Minor>::max();
   const std::vector<RandomGrid> grids = {
       grid(500'000, 100'000, 11, 2017),               // the peak-day platform pools' 0.5..1.5
@@ -76,7 +76,7 @@ TEST(RandomBasesAvx512, EveryBaseIsThePlainFormulasAndOverflowIsReportedForListe
 // Only the listed donations count for overflow: an unlisted one inside the
 // span (whose base the dense way computes too) is not reported.
 TEST(RandomBasesAvx512, AnUnlistedOverflowInsideTheSpanIsNotReported) {
-  if (!avx512_usable()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
   const RandomGrid g = grid(1'000'000, 1'000'000, 3, 1);
   std::vector<Minor> amount(64, 100);
   std::vector<std::uint64_t> id_hash(64, 5);
@@ -121,7 +121,7 @@ TEST(RandomBasesAvx512, TheTestsInverseOfSplitmix64IsOne) {
 // remainder's operand is a large multiple of the points, or one off it, and
 // products that are multiples of 10^6, or one off, far beyond 2^53.
 TEST(RandomBasesAvx512, QuotientsNextToExactMultiplesAreCorrected) {
-  if (!avx512_usable()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
   std::mt19937_64 random(11);
   std::vector<std::uint16_t> index(1024);
   for (std::uint16_t i = 0; i < 1024; ++i) index[i] = i;
@@ -151,7 +151,7 @@ TEST(RandomBasesAvx512, QuotientsNextToExactMultiplesAreCorrected) {
 // division by 10^6 takes (a quotient from doubles is one off for about one
 // in 5,000 of them, measured).
 TEST(RandomBasesAvx512, ProductsOfTwo32BitFactorsAreFlooredExactly) {
-  if (!avx512_usable()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
   std::mt19937_64 random(5);
   const RandomGrid g = grid(0, 65'535, 65'536, 9);  // ratios spread up to 4294836225 micros
   std::vector<std::uint16_t> index(1024);
@@ -171,7 +171,7 @@ TEST(RandomBasesAvx512, ProductsOfTwo32BitFactorsAreFlooredExactly) {
 // Every point of the grid turns up, near its expected share: the loop's
 // corrections do not skip or favour a point.
 TEST(RandomBasesAvx512, AllPointsArePickedEvenly) {
-  if (!avx512_usable()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
   constexpr std::uint64_t kPoints = 13;
   const RandomGrid g = grid(0, 1, kPoints, 1);  // the base of amount 10^6 is the point's index
   constexpr std::size_t kDonations = 1024;
