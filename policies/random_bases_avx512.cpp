@@ -4,7 +4,6 @@
 // build's target; called only on a CPU that has them (cpu_has_avx512).
 #include <immintrin.h>
 
-#include <algorithm>
 
 #include "policies/random_grid.hpp"
 
