@@ -1,9 +1,9 @@
 // The random rate's bases, eight donations at a time in 64-bit lanes: a
 // multiply-bound loop (splitmix64, the remainder, the ratio) that the plain
-// one runs one multiply at a time. Integers only, as everywhere in allocation. Built for AVX-512 F and DQ whatever the
-// build's target; called only on a CPU that has them (cpu_has_avx512).
+// one runs one multiply at a time. Integers only, as everywhere in
+// allocation. Built for AVX-512 F and DQ whatever the build's target; called
+// only on a CPU that has them (cpu_has_avx512).
 #include <immintrin.h>
-
 
 #include "policies/random_grid.hpp"
 
