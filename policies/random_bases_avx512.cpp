@@ -53,7 +53,7 @@ __attribute__((target("avx512f,avx512dq"))) void consecutive_bases(const RandomG
       _mm512_set1_epi64(points < 2 ? 0 : static_cast<long long>(~std::uint64_t{0} / points + 1));
   const __mmask8 one_point = points < 2 ? 0 : 0xFF;
   const __m512i min = _mm512_set1_epi64(grid.min.micros), step = _mm512_set1_epi64(grid.step.micros);
-  // x / 10^6 = high64(x * kScaleMagic) >> 18 for every 64-bit x (as GCC divides by the constant).
+  // x / 10^6 = high64(x * scale_magic) >> 18 for every 64-bit x (as GCC divides by the constant).
   const __m512i scale_magic = _mm512_set1_epi64(0x431BDE82D7B634DBll);
   static_assert(kRatioScale == 1'000'000);
   for (std::size_t i = 0; i < count; i += 8) {
@@ -87,7 +87,6 @@ __attribute__((target("avx512f,avx512dq"))) void consecutive_bases(const RandomG
 
 bool random_bases_avx512(const RandomGrid& grid, const Minor* amount, const std::uint64_t* id_hash,
                          const std::uint16_t* index, std::size_t n, Minor* out) {
-  bool overflow = false;
   // A list that covers at least half of the positions it spans (a pool most
   // donations are eligible for) has the bases of the whole span computed,
   // then picked; a sparser one, one by one.
@@ -97,17 +96,14 @@ bool random_bases_avx512(const RandomGrid& grid, const Minor* amount, const std:
     Minor spanned[kMostSpan];
     const std::size_t first = index[0];
     consecutive_bases(grid, amount + first, id_hash + first, span, spanned);
+    bool overflow = false;
     for (std::size_t j = 0; j < n; ++j) {
       out[j] = spanned[index[j] - first];
       overflow |= out[j] == kBaseOverflow;
     }
     return overflow;
   }
-  for (std::size_t j = 0; j < n; ++j) {
-    out[j] = grid.base(amount[index[j]], id_hash[index[j]]);
-    overflow |= out[j] == kBaseOverflow;
-  }
-  return overflow;
+  return random_bases_one_by_one(grid, amount, id_hash, index, n, out);
 }
 #pragma GCC diagnostic pop
 

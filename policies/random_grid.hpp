@@ -24,13 +24,25 @@ struct RandomGrid {
   }
 };
 
+// Rate::bases for a random rate, one donation at a time: out[j] =
+// grid.base(amount[index[j]], id_hash[index[j]]) for j < n; returns whether
+// one of them is kBaseOverflow.
+inline bool random_bases_one_by_one(const RandomGrid& grid, const Minor* amount, const std::uint64_t* id_hash,
+                                    const std::uint16_t* index, std::size_t n, Minor* __restrict out) {
+  bool overflow = false;
+  for (std::size_t j = 0; j < n; ++j) {
+    out[j] = grid.base(amount[index[j]], id_hash[index[j]]);
+    overflow |= out[j] == kBaseOverflow;
+  }
+  return overflow;
+}
+
 // The AVX-512 loop takes grids of at most this many points (its remainder
 // is exact for these: see random_bases_avx512.cpp).
 inline constexpr std::uint64_t kMaxVectorPoints = std::uint64_t{1} << 16;
 
-// Rate::bases for a random rate: out[j] = grid.base(amount[index[j]],
-// id_hash[index[j]]) for j < n, index increasing; returns whether one of
-// them is kBaseOverflow. Only where cpu_has_avx512() and
+// random_bases_one_by_one's results for index increasing, eight donations
+// at a time where the list is dense. Only where cpu_has_avx512() and
 // grid.points.divisor() <= kMaxVectorPoints.
 bool random_bases_avx512(const RandomGrid& grid, const Minor* amount, const std::uint64_t* id_hash,
                          const std::uint16_t* index, std::size_t n, Minor* out);

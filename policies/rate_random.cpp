@@ -12,14 +12,8 @@ class RandomRate final : public Rate {
   Minor base(Minor amount, std::uint64_t id_hash) const override { return grid_.base(amount, id_hash); }
   bool bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
              Minor* __restrict out) const override {
-    if (vector_) return random_bases_avx512(grid_, amount, id_hash, index, n, out);
-    const RandomGrid grid = grid_;  // a local copy: the stores to out cannot change it
-    bool overflow = false;
-    for (std::size_t j = 0; j < n; ++j) {
-      out[j] = grid.base(amount[index[j]], id_hash[index[j]]);
-      overflow |= out[j] == kBaseOverflow;
-    }
-    return overflow;
+    return vector_ ? random_bases_avx512(grid_, amount, id_hash, index, n, out)
+                   : random_bases_one_by_one(grid_, amount, id_hash, index, n, out);
   }
   std::optional<Ratio> most_ratio() const override {
     return Ratio{grid_.min.micros + static_cast<std::int64_t>(grid_.points.divisor() - 1) * grid_.step.micros};
