@@ -9,6 +9,11 @@ bool cpu_has_avx512() {
   return has;
 }
 
+bool cpu_has_avx512_ifma() {
+  static const bool has = cpu_has_avx512() && __builtin_cpu_supports("avx512ifma");
+  return has;
+}
+
 bool cpu_has_avx512_vbmi2() {
   static const bool has = cpu_has_avx512() && __builtin_cpu_supports("avx512bw") &&
                           __builtin_cpu_supports("avx512vbmi2");

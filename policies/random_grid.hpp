@@ -42,7 +42,7 @@ inline bool random_bases_one_by_one(const RandomGrid& grid, const Minor* amount,
 inline constexpr std::uint64_t kMaxVectorPoints = std::uint64_t{1} << 16;
 
 // random_bases_one_by_one's results for index increasing, eight donations
-// at a time where the list is dense. Only where cpu_has_avx512() and
+// at a time where the list is dense. Only where cpu_has_avx512_ifma() and
 // grid.points.divisor() <= kMaxVectorPoints.
 bool random_bases_avx512(const RandomGrid& grid, const Minor* amount, const std::uint64_t* id_hash,
                          const std::uint16_t* index, std::size_t n, Minor* out);

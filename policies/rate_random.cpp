@@ -8,7 +8,7 @@ namespace {
 class RandomRate final : public Rate {
  public:
   explicit RandomRate(const RandomGrid& grid)
-      : grid_(grid), vector_(cpu_has_avx512() && grid.points.divisor() <= kMaxVectorPoints) {}
+      : grid_(grid), vector_(cpu_has_avx512_ifma() && grid.points.divisor() <= kMaxVectorPoints) {}
   Minor base(Minor amount, std::uint64_t id_hash) const override { return grid_.base(amount, id_hash); }
   bool bases(const Minor* amount, const std::uint64_t* id_hash, const std::uint16_t* index, std::size_t n,
              Minor* __restrict out) const override {

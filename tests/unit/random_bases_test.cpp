@@ -29,7 +29,7 @@ std::vector<std::uint16_t> list_of(double share, std::mt19937_64& random) {
 }
 
 TEST(RandomBasesAvx512, EveryBaseIsThePlainFormulasAndOverflowIsReportedForListedDonationsOnly) {
-  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 F, DQ and IFMA";
   constexpr Minor kMax = std::numeric_limits<Minor>::max();
   const std::vector<RandomGrid> grids = {
       grid(500'000, 100'000, 11, 2017),               // the peak-day platform pools' 0.5..1.5
@@ -76,7 +76,7 @@ TEST(RandomBasesAvx512, EveryBaseIsThePlainFormulasAndOverflowIsReportedForListe
 // Only the listed donations count for overflow: an unlisted one inside the
 // span (whose base the dense way computes too) is not reported.
 TEST(RandomBasesAvx512, AnUnlistedOverflowInsideTheSpanIsNotReported) {
-  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 F, DQ and IFMA";
   const RandomGrid g = grid(1'000'000, 1'000'000, 3, 1);
   std::vector<Minor> amount(64, 100);
   std::vector<std::uint64_t> id_hash(64, 5);
@@ -121,11 +121,11 @@ TEST(RandomBasesAvx512, TheTestsInverseOfSplitmix64IsOne) {
 // remainder's operand is a large multiple of the points, or one off it, and
 // products that are multiples of 10^6, or one off, far beyond 2^53.
 TEST(RandomBasesAvx512, QuotientsNextToExactMultiplesAreCorrected) {
-  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 F, DQ and IFMA";
   std::mt19937_64 random(11);
   std::vector<std::uint16_t> index(1024);
   for (std::uint16_t i = 0; i < 1024; ++i) index[i] = i;
-  for (const std::uint64_t points : {3ull, 7ull, 11ull, 13ull, 1000ull, 65'521ull, 65'535ull, 65'536ull}) {
+  for (const std::uint64_t points : {2ull, 3ull, 4ull, 5ull, 7ull, 11ull, 13ull, 1000ull, 65'521ull, 65'535ull, 65'536ull}) {
     for (const std::int64_t micros : {std::int64_t{1}, std::int64_t{4'000'000'000}, std::int64_t{4'294'000'000}}) {
       const RandomGrid g = grid(micros, 1, points, random());
       const std::uint64_t two32_mod = (std::uint64_t{1} << 32) % points;
@@ -151,7 +151,7 @@ TEST(RandomBasesAvx512, QuotientsNextToExactMultiplesAreCorrected) {
 // division by 10^6 takes (a quotient from doubles is one off for about one
 // in 5,000 of them, measured).
 TEST(RandomBasesAvx512, ProductsOfTwo32BitFactorsAreFlooredExactly) {
-  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 F, DQ and IFMA";
   std::mt19937_64 random(5);
   const RandomGrid g = grid(0, 65'535, 65'536, 9);  // ratios spread up to 4294836225 micros
   std::vector<std::uint16_t> index(1024);
@@ -168,10 +168,51 @@ TEST(RandomBasesAvx512, ProductsOfTwo32BitFactorsAreFlooredExactly) {
   }
 }
 
+// The loop divides a product by 10^6 with one 52-bit multiply below 2^52
+// and hands a lane at or above it to the plain formula: products on both
+// sides of 2^52, and products that are multiples of 10^6, or one off,
+// below it (where a reciprocal one too small comes out one low).
+TEST(RandomBasesAvx512, ProductsAroundTheVectorDivisionsLimitAreFlooredExactly) {
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 F, DQ and IFMA";
+  constexpr std::int64_t kMillion = 1'000'000, kLimit = std::int64_t{1} << 52;
+  for (const std::int64_t micros : {std::int64_t{1'999'999}, std::int64_t{3'000'001}, std::int64_t{4'294'967'291}}) {
+    const RandomGrid g = grid(micros, 1, 1, 23);  // one point: every ratio is `micros`
+    std::int64_t inverse = 1;                     // of micros modulo 10^6 (micros is prime to 10)
+    while (inverse * (micros % kMillion) % kMillion != 1) ++inverse;
+    const std::int64_t straddle = kLimit / micros;  // amounts from here up have products past 2^52
+    std::vector<Minor> amount;
+    for (std::int64_t d = -512; d < 512; ++d) amount.push_back(straddle + d);
+    std::size_t multiples_below = 0;
+    for (const std::int64_t residue : {kMillion - 1, std::int64_t{0}, std::int64_t{1}}) {
+      const std::int64_t first = residue * inverse % kMillion;  // amount * micros = residue (mod 10^6)
+      for (std::int64_t a = first + std::max<std::int64_t>(0, straddle - 300 * kMillion) / kMillion * kMillion;
+           a < straddle + 300 * kMillion; a += kMillion) {
+        if (a == 0) continue;
+        amount.push_back(a);
+        multiples_below += a < straddle;
+      }
+    }
+    ASSERT_GT(multiples_below, 0u) << "micros " << micros;
+    std::vector<std::uint64_t> id_hash(amount.size(), 0);
+    std::vector<std::uint16_t> index;
+    std::vector<Minor> out;
+    for (std::size_t from = 0; from < amount.size(); from += 1024) {
+      const std::size_t n = std::min<std::size_t>(1024, amount.size() - from);
+      index.resize(n);
+      for (std::size_t j = 0; j < n; ++j) index[j] = static_cast<std::uint16_t>(j);
+      out.assign(n, -2);
+      random_bases_avx512(g, amount.data() + from, id_hash.data(), index.data(), n, out.data());
+      for (std::size_t j = 0; j < n; ++j)
+        ASSERT_EQ(out[j], g.base(amount[from + j], 0))
+            << "micros " << micros << ", amount " << amount[from + j] << ", product " << amount[from + j] * micros;
+    }
+  }
+}
+
 // Every point of the grid turns up, near its expected share: the loop's
 // corrections do not skip or favour a point.
 TEST(RandomBasesAvx512, AllPointsArePickedEvenly) {
-  if (!cpu_has_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F and DQ";
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 F, DQ and IFMA";
   constexpr std::uint64_t kPoints = 13;
   const RandomGrid g = grid(0, 1, kPoints, 1);  // the base of amount 10^6 is the point's index
   constexpr std::size_t kDonations = 1024;
