@@ -23,9 +23,10 @@ using namespace matchfund;
 
 namespace {
 
-// Pool totals, the clock, donor and project totals, and the state and total of
-// every donation id of this round: what a replay must agree with.
-std::string digest(const Engine& e, std::uint64_t round, std::int64_t ids) {
+// Pool totals, the clock, donor and project totals, which projects are
+// frozen, and the state and total of every donation id of this round: what a
+// replay must agree with.
+std::string digest(Engine& e, std::uint64_t round, std::int64_t ids) {
   std::string s = std::to_string(e.clock()) + "\n";
   for (const PoolTotals& t : e.pool_totals())
     s += std::string(t.pool) + " " + std::to_string(t.budget) + " " + std::to_string(t.held) + " " +
@@ -37,6 +38,14 @@ std::string digest(const Engine& e, std::uint64_t round, std::int64_t ids) {
   for (int p = 0; p < 15; ++p) {
     const MatchTotals m = e.project_totals("p" + std::to_string(p));
     s += std::to_string(m.held) + "/" + std::to_string(m.confirmed) + " ";
+  }
+  // A freeze of a project with nothing held or confirmed changes no total, so
+  // one in flight at a kill could be kept unseen, and every later reserve for
+  // the project would differ. A quote (which changes nothing) says. The
+  // script freezes p10 to p14.
+  for (int p = 10; p < 15; ++p) {
+    const auto q = e.quote({"frozen-probe", "d0", "p" + std::to_string(p), "", 1000, e.clock()});
+    s += q.ok() ? "open " : "not quotable (" + q.message() + ") ";
   }
   s += "\n";
   for (std::int64_t i = 0; i <= ids; ++i) {
