@@ -201,9 +201,9 @@ TEST(RandomBasesAvx512, ProductsAroundTheVectorDivisionsLimitAreFlooredExactly) 
       index.resize(n);
       for (std::size_t j = 0; j < n; ++j) index[j] = static_cast<std::uint16_t>(j);
       out.assign(n, -2);
-      random_bases_avx512(g, amount.data() + from, id_hash.data(), index.data(), n, out.data());
+      random_bases_avx512(g, amount.data() + from, id_hash.data() + from, index.data(), n, out.data());
       for (std::size_t j = 0; j < n; ++j)
-        ASSERT_EQ(out[j], g.base(amount[from + j], 0))
+        ASSERT_EQ(out[j], g.base(amount[from + j], id_hash[from + j]))
             << "micros " << micros << ", amount " << amount[from + j] << ", product " << amount[from + j] * micros;
     }
   }
