@@ -103,6 +103,14 @@ Allocator::Allocator(const Plan& plan, const Catalog& catalog) : plan_(plan), ca
   emitted_.resize(pools);
 }
 
+void Allocator::expect_donors(std::uint32_t donors) {
+  for (std::size_t p = 0; p < plan_.pools().size(); ++p) {
+    const CompiledPool& pool = plan_.pools()[p];
+    for (std::size_t c = 0; c < pool.caps.size(); ++c)
+      if (pool.caps[c].scope == Scope::donor) states_[p].counters[c].reserve(donors);
+  }
+}
+
 std::size_t Allocator::start_batch(const DonationInput& in, std::size_t begin) {
   const std::size_t most = std::min(kBatch, in.size - begin);
   const Micros offset = plan_.campaign().utc_offset;

@@ -72,6 +72,12 @@ class Allocator {
   template <class Sink>
   std::size_t allocate(const DonationInput& in, std::uint64_t first_seq, Sink& sink);
 
+  // Sizes the per-donor counters for this many donors, for a caller that
+  // interns donors while it allocates (a stream read chunk by chunk): each
+  // array is then made once, and a new donor's slot is in the batch's views
+  // (past them, a donation takes the general, slower path).
+  void expect_donors(std::uint32_t donors);
+
   // The keys of donation i of the most recent batch (i < kBatch), while the
   // input given to allocate lives.
   DonationKeys batch_keys(std::size_t i) const;

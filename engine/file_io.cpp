@@ -221,6 +221,18 @@ void AtomicOutput::stop_writer() {
   writer_.join();  // the thread writes the pending block first
 }
 
+void AtomicOutput::restart() {
+  stop_writer();
+  stopping_ = false;
+  buffer_.clear();
+  written_ = 0;
+  dropped_ = 0;
+  if (error_ == 0 && (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) != 0)) {
+    error_ = errno;
+    error_what_ = "cannot write";
+  }
+}
+
 void AtomicOutput::fail_now(const std::string& what, int err) {
   std::string target = path_ == "-" ? "standard output" : "'" + path_ + "'";
   throw Error(ErrorKind::io, what + " " + target + ": " + std::strerror(err));

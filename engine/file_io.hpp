@@ -45,6 +45,9 @@ class AtomicOutput {
   void maybe_flush() {
     if (buffer_.size() >= kFlushAt) flush();
   }
+  // Drops everything written so far: the output is empty again, as if new.
+  // A write error seen before stays (it is raised at finish()).
+  void restart();
   // Flushes and closes the temporary; throws an io Error when it could not be
   // created or written. Call finish() on every output of a run before any publish().
   void finish();

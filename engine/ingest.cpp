@@ -7,23 +7,12 @@
 #include "engine/donation_rows.hpp"
 #include "engine/erase_positions.hpp"
 #include "engine/error.hpp"
+#include "engine/intern_rows.hpp"
 #include "engine/limits.hpp"
 #include "engine/repeated_strings.hpp"
 #include "engine/text.hpp"
 
 namespace matchfund {
-
-namespace {
-
-// A run knows at most input_limits().max_projects projects.
-void check_project_count(const CsvReader& reader, const Catalog& catalog, std::size_t line) {
-  const std::size_t limit = input_limits().max_projects;
-  if (catalog.projects.size() > limit)
-    reader.fail(line, "project", "more than the limit of " + std::to_string(limit) +
-                                     " distinct projects (max_projects, docs/reliability.md)");
-}
-
-}  // namespace
 
 void read_projects(std::string_view text, const std::string& label, Catalog& catalog) {
   CsvReader reader(text, label);
@@ -120,11 +109,30 @@ void read_donation_body(const CsvReader& reader, const DonationColumns& columns,
   check_project_count(reader, catalog, reader.line());
 }
 
+CsvHeader read_donations_header(CsvReader& reader) {
+  if (!reader.next()) reader.fail_line(1, "the file is empty; it needs a header row");
+  return CsvHeader(reader, {"id", "time", "donor", "project", "amount", "channel"});
+}
+
+std::size_t expected_rows(std::size_t text_bytes) { return text_bytes / 64 + 16; }
+
+void reserve_donors(Catalog& catalog, std::size_t text_bytes) {
+  // Donors: at most one a row, so their arrays get room for that and never
+  // move (at scale 1 the 4.3M donors' arrays were copied on every doubling).
+  // Their table is filled when made, so sizing it for every row would cost
+  // memory; it starts sized for one donor per four rows instead, and grows
+  // past that. Repeat donors are the rule in matching campaigns (3 rows a
+  // donor at scale 1), and each doubling on the way there rebuilt the whole
+  // table on this thread: BM_Parse 2986 -> 2692 ms.
+  const std::size_t guess = expected_rows(text_bytes);
+  catalog.donors.reserve_arrays(guess, text_bytes / 4);
+  catalog.donors.reserve(guess / 4, 0);
+}
+
 DonationStream read_donations(std::string_view text, const std::string& label, int minor_units, Catalog& catalog,
                               const std::function<void(std::size_t offset)>& consumed) {
   CsvReader reader(text, label);
-  if (!reader.next()) reader.fail_line(1, "the file is empty; it needs a header row");
-  CsvHeader header(reader, {"id", "time", "donor", "project", "amount", "channel"});
+  const CsvHeader header = read_donations_header(reader);
   const DonationColumns columns = DonationColumns::from(reader, header);
 
   DonationStream s;
@@ -137,17 +145,9 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
   // copies the whole arena (at scale 1, 9-byte ids passed size / 8 at the
   // very end, and the copy set the run's peak memory).
   auto reserve = [&] {
-    const std::size_t guess = text.size() / 64 + 16;
+    const std::size_t guess = expected_rows(text.size());
     s.ids.reserve(guess, text.size() / 4);
-    // Donors: at most one a row, so their arrays get room for that and never
-    // move (at scale 1 the 4.3M donors' arrays were copied on every doubling).
-    // Their table is filled when made, so sizing it for every row would cost
-    // memory; it starts sized for one donor per four rows instead, and grows
-    // past that. Repeat donors are the rule in matching campaigns (3 rows a
-    // donor at scale 1), and each doubling on the way there rebuilt the whole
-    // table on this thread: BM_Parse 2986 -> 2692 ms.
-    catalog.donors.reserve_arrays(guess, text.size() / 4);
-    catalog.donors.reserve(guess / 4, 0);
+    reserve_donors(catalog, text.size());
     for (auto* v : {&s.donor, &s.project, &s.channel, &s.line}) v->reserve(guess);
     s.time.reserve(guess);
     s.time_style.reserve(guess);
@@ -155,13 +155,12 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
   };
 
   // Rows are read and checked ahead, on a second thread and on this one when
-  // it would wait (DonationRowReader), then interned here in file order, each
-  // row's donor slot prefetched a few rows ahead. The first error in file
-  // order wins, as if rows were handled one by one. Every row is stored;
+  // it would wait (DonationRowReader), then interned here in file order
+  // (intern_rows). The first error in file order wins, as if rows were
+  // handled one by one. Every row is stored;
   // duplicate ids are found and their rows removed once the file is read
   // (find_repeats, DonatedTotal).
   DonationRowReader rows(reader, header.width(), columns, minor_units, text);
-  constexpr std::size_t kAhead = 16;
   constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
   std::size_t released = 0;
   DonatedTotal donated;
@@ -178,18 +177,13 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
     s.line.resize(first + count);
     for (std::size_t k = 0; k < count; ++k) s.line[first + k] = batch.line[k] + batch.line_base;
     // Then the names, row by row in file order.
-    for (std::size_t k = 0; k < std::min(kAhead, count); ++k) catalog.donors.prefetch(batch.rows[k].donor_hash);
-    for (std::size_t k = 0; k < count; ++k) {
-      if (k + kAhead < count) catalog.donors.prefetch(batch.rows[k + kAhead].donor_hash);
-      const PendingRow& r = batch.rows[k];
-      const std::uint32_t line = s.line[first + k];
-      s.donor.push_back(catalog.donors.intern(r.donor, r.donor_hash).first);
-      s.project.push_back(catalog.project(r.project, r.project_hash));
-      s.channel.push_back(r.channel.empty() ? 0 : catalog.channels.intern(r.channel).first);  // 0: cash
-      check_project_count(reader, catalog, line);
-      if (!donated.add(s.ids, s.amount.data(), first + static_cast<std::uint32_t>(k))) [[unlikely]]
-        reader.fail(line, "amount", "the total donated no longer fits a signed 64-bit count of minor units");
-    }
+    for (auto* v : {&s.donor, &s.project, &s.channel}) v->resize(first + count);
+    intern_rows(batch, reader, catalog, s.donor.data() + first, s.project.data() + first, s.channel.data() + first,
+                [&](std::size_t k, std::uint32_t line) {
+                  if (!donated.add(s.ids, s.amount.data(), first + static_cast<std::uint32_t>(k))) [[unlikely]]
+                    reader.fail(line, "amount",
+                                "the total donated no longer fits a signed 64-bit count of minor units");
+                });
     // The batch's views into the text are dead: everything before its end is done with.
     if (consumed && batch.end_offset - released >= kReleaseStep) {
       released = batch.end_offset;

@@ -16,6 +16,14 @@ namespace matchfund {
 // Reads the projects file into the catalog (category and org per project).
 void read_projects(std::string_view text, const std::string& label, Catalog& catalog);
 
+// Reads the header row of a donations file, which `reader` is at the start of.
+CsvHeader read_donations_header(CsvReader& reader);
+// A rough row count for a donations file of this size (peak-day rows are 60
+// to 70 bytes), for reserving room.
+std::size_t expected_rows(std::size_t text_bytes);
+// Makes room in the catalog's donor tables for a donations file of this size.
+void reserve_donors(Catalog& catalog, std::size_t text_bytes);
+
 // Reads a donations file. `label` names it in errors. `consumed`, when given,
 // is told every few megabytes that text[0, offset) is no longer read (see
 // MappedInput::release_before).

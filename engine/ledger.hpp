@@ -5,7 +5,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,9 +28,18 @@ inline constexpr std::string_view kLedgerHeader = "donation,pool,base,granted,li
 // allocator goes on: formatting takes longer than allocating, and the text
 // then goes to the output's own writing thread. Call finish() once the last
 // row is handed over, before the output's finish().
+//
+// A row's donation id is found by its sequence number in the id columns
+// given to the sink: the first column holds sequence numbers 0 to its size,
+// the next one those after, and so on. A column is given before any row of
+// its donations; a column the sink owns is freed once its rows are formatted,
+// so that a run streamed chunk by chunk keeps only the ids not yet written.
 class CsvLedgerSink {
  public:
+  // The ids are the stream's, for its whole run.
   CsvLedgerSink(AtomicOutput& out, const DonationStream& stream, const Plan& plan);
+  // The ids come later, through add_ids.
+  CsvLedgerSink(AtomicOutput& out, const Plan& plan);
   // Stops the formatting thread; rows not finished are dropped (the run failed).
   ~CsvLedgerSink();
   CsvLedgerSink(const CsvLedgerSink&) = delete;
@@ -38,6 +49,9 @@ class CsvLedgerSink {
     filling_.push_back({seq, pool, limit, base, grant});
     if (filling_.size() == kBlockRows) hand_over();
   }
+  // The ids of the next donations, in sequence order (see the class comment).
+  void add_ids(const StringColumn& ids);
+  void add_ids(std::unique_ptr<const StringColumn> ids);
   // Formats every row handed over into the output, in order.
   void finish();
 
@@ -51,9 +65,21 @@ class CsvLedgerSink {
   // 16,384 rows of 32 bytes: two blocks stay within L2 beside the allocator's scratch.
   static constexpr std::size_t kBlockRows = std::size_t{1} << 14;
 
+  // An id column and the sequence number of its first id.
+  struct IdColumn {
+    std::uint64_t first_seq;
+    const StringColumn* ids;
+    std::unique_ptr<const StringColumn> owned;  // null: the caller's
+  };
+  // The columns a block of rows reads, in sequence order.
+  using Columns = std::vector<const IdColumn*>;
+
   void hand_over();  // gives the full block to the formatting thread, starting it if need be
   void format_rows();  // the formatting thread
-  void format(const std::vector<Row>& rows);
+  void format(const std::vector<Row>& rows, const Columns& columns);
+  // The columns rows from `rows`'s first on read; frees those before it.
+  // Only while the formatting thread is idle.
+  Columns columns_from(const std::vector<Row>& rows);
   void stop();
 
   // A pool's or a limit's text, padded so that one fixed-size copy of
@@ -87,8 +113,9 @@ class CsvLedgerSink {
   }
 
   AtomicOutput& out_;
-  const DonationStream& stream_;
   int minor_units_;
+  std::deque<IdColumn> id_columns_;  // popped only while the formatting thread is idle
+  std::uint64_t next_seq_ = 0;       // the first sequence number of the next column added
   std::vector<Text> pool_text_;   // ",pool id," by pool index
   std::vector<Text> limit_text_;  // ",limit name\n" by LimitId
   std::vector<Row> filling_;             // rows of the block being filled
@@ -99,6 +126,7 @@ class CsvLedgerSink {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<Row> in_flight_;
+  Columns in_flight_columns_;
   bool pending_ = false;  // in_flight_ holds a block to format
   bool stopping_ = false;
   std::exception_ptr error_;

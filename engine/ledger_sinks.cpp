@@ -7,7 +7,12 @@
 namespace matchfund {
 
 CsvLedgerSink::CsvLedgerSink(AtomicOutput& out, const DonationStream& stream, const Plan& plan)
-    : out_(out), stream_(stream), minor_units_(plan.campaign().minor_units) {
+    : CsvLedgerSink(out, plan) {
+  add_ids(stream.ids);
+}
+
+CsvLedgerSink::CsvLedgerSink(AtomicOutput& out, const Plan& plan)
+    : out_(out), minor_units_(plan.campaign().minor_units) {
   // The text between the id and the base, and after the grant, is one of a
   // few: written once here, not field by field in every row.
   for (const CompiledPool& pool : plan.pools()) {
@@ -33,6 +38,37 @@ CsvLedgerSink::Text CsvLedgerSink::text_of(std::string text) {
   return {std::move(text), size};
 }
 
+void CsvLedgerSink::add_ids(const StringColumn& ids) {
+  if (ids.size() == 0) return;  // a row's column then always holds an id
+  id_columns_.push_back({next_seq_, &ids, nullptr});
+  next_seq_ += ids.size();
+}
+
+void CsvLedgerSink::add_ids(std::unique_ptr<const StringColumn> ids) {
+  const StringColumn* column = ids.get();
+  if (column->size() == 0) return;
+  id_columns_.push_back({next_seq_, column, std::move(ids)});
+  next_seq_ += column->size();
+}
+
+CsvLedgerSink::Columns CsvLedgerSink::columns_from(const std::vector<Row>& rows) {
+  Columns columns;
+  if (rows.empty()) return columns;
+  std::uint64_t lowest = rows.front().seq, highest = lowest;
+  for (const Row& r : rows) {
+    lowest = std::min(lowest, r.seq);
+    highest = std::max(highest, r.seq);
+  }
+  // Rows come in sequence order: no later row reads a column that ends at or before this block's first.
+  while (!id_columns_.empty() && id_columns_.front().first_seq + id_columns_.front().ids->size() <= lowest)
+    id_columns_.pop_front();
+  for (const IdColumn& column : id_columns_) {
+    if (column.first_seq > highest) break;
+    columns.push_back(&column);
+  }
+  return columns;
+}
+
 void CsvLedgerSink::hand_over() {
   if (!formatter_.joinable()) {
     in_flight_.reserve(kBlockRows);
@@ -42,6 +78,7 @@ void CsvLedgerSink::hand_over() {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return !pending_; });
     std::swap(filling_, in_flight_);
+    in_flight_columns_ = columns_from(in_flight_);
     pending_ = true;
   }
   changed_.notify_all();
@@ -55,7 +92,7 @@ void CsvLedgerSink::format_rows() {
     if (!pending_) return;
     lock.unlock();
     if (!error_) try {
-        format(in_flight_);
+        format(in_flight_, in_flight_columns_);
       } catch (...) {
         error_ = std::current_exception();  // raised by finish()
       }
@@ -78,22 +115,34 @@ void CsvLedgerSink::stop() {
 void CsvLedgerSink::finish() {
   stop();
   if (error_) std::rethrow_exception(error_);
-  format(filling_);
+  format(filling_, columns_from(filling_));
   filling_.clear();
 }
 
-void CsvLedgerSink::format(const std::vector<Row>& rows) {
+void CsvLedgerSink::format(const std::vector<Row>& rows, const Columns& columns) {
   if (rows.empty()) return;
   // Ids seldom need quotes: one pass over the bytes of the block's ids tells
   // whether any row must be asked. (Rows come in donation order, so the
-  // block's ids are one stretch of the column; the bounds hold for any order.)
+  // block's ids are one stretch of the columns; the bounds hold for any order.)
   std::uint64_t lowest = rows.front().seq, highest = lowest;
   for (const Row& r : rows) {
     lowest = std::min(lowest, r.seq);
     highest = std::max(highest, r.seq);
   }
-  const bool some_need_quotes =
-      any_needs_csv_quotes(stream_.ids.bytes(static_cast<std::uint32_t>(lowest), static_cast<std::uint32_t>(highest)));
+  bool some_need_quotes = false;
+  for (const IdColumn* column : columns) {
+    const std::uint64_t first = std::max(lowest, column->first_seq) - column->first_seq;
+    const std::uint64_t last = std::min(highest - column->first_seq, std::uint64_t{column->ids->size()} - 1);
+    some_need_quotes |= any_needs_csv_quotes(
+        column->ids->bytes(static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(last)));
+  }
+  // The column of a row's id: the one before's next, as rows come in order.
+  std::size_t at_column = 0;
+  auto id_of = [&](std::uint64_t seq) {
+    if (seq < columns[at_column]->first_seq) at_column = 0;
+    while (seq - columns[at_column]->first_seq >= columns[at_column]->ids->size()) ++at_column;
+    return columns[at_column]->ids->name(static_cast<std::uint32_t>(seq - columns[at_column]->first_seq));
+  };
 
   // The rows are written through a pointer into the buffer, grown (and its
   // new bytes cleared) only when the room left might not hold the next row.
@@ -101,7 +150,7 @@ void CsvLedgerSink::format(const std::vector<Row>& rows) {
   std::string& b = out_.buffer();
   std::size_t at = b.size();
   for (const Row& r : rows) {
-    const std::string_view id = stream_.id(r.seq);
+    const std::string_view id = id_of(r.seq);
     const Text& pool_text = pool_text_[r.pool];
     const Text& limit_text = limit_text_[r.limit];
     const std::size_t most =

@@ -5,6 +5,19 @@
 namespace matchfund {
 
 std::string summary_json(const Plan& plan, const DonationStream& stream, const Allocator& allocator) {
+  StreamTotals totals;
+  totals.donations = stream.size();
+  totals.duplicates = stream.duplicates;
+  totals.donated = stream.donated;
+  for (const PoolState& state : allocator.pool_states()) {
+    totals.exhausted_at.emplace_back();
+    if (state.exhausted)
+      totals.exhausted_at.back() = ParsedInstant{stream.time[state.exhausted_by], stream.time_style[state.exhausted_by]};
+  }
+  return summary_json(plan, totals, allocator);
+}
+
+std::string summary_json(const Plan& plan, const StreamTotals& totals, const Allocator& allocator) {
   const Campaign& campaign = plan.campaign();
   const int mu = campaign.minor_units;
   // Pools are listed in rules file order; the plan holds them in try order.
@@ -22,14 +35,14 @@ std::string summary_json(const Plan& plan, const DonationStream& stream, const A
     pool["granted"] = format_amount(state.granted, mu);
     pool["grants"] = state.grants;
     pool["exhausted_at"] = nullptr;
-    if (state.exhausted)
-      pool["exhausted_at"] = format_instant(stream.time[state.exhausted_by], stream.time_style[state.exhausted_by]);
+    if (const std::optional<ParsedInstant>& at = totals.exhausted_at[plan_index[r]])
+      pool["exhausted_at"] = format_instant(at->utc, at->style);
     pools.push_back(std::move(pool));
   }
   nlohmann::ordered_json summary;
-  summary["donations"] = stream.size();
-  summary["duplicates"] = stream.duplicates;
-  summary["donated"] = format_amount(stream.donated, mu);
+  summary["donations"] = totals.donations;
+  summary["duplicates"] = totals.duplicates;
+  summary["donated"] = format_amount(totals.donated, mu);
   summary["matched"] = format_amount(matched, mu);
   summary["pools"] = std::move(pools);
   return summary.dump(2) + "\n";

@@ -2,7 +2,9 @@
 // out. The command line, tests and benchmarks share it.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/allocator.hpp"
 #include "engine/donation_stream.hpp"
@@ -31,7 +33,17 @@ void run_allocation(Allocator& allocator, const DonationStream& stream, Sink& si
   if constexpr (requires { sink.finish(); }) sink.finish();  // a sink that formats rows on its own thread
 }
 
+// What the summary says of a run's donations, beside the pools' states.
+struct StreamTotals {
+  std::uint64_t donations = 0;  // not counting duplicates
+  std::uint64_t duplicates = 0;
+  Minor donated = 0;
+  // By pool in try order: when the donation that exhausted it was made (as written), if one did.
+  std::vector<std::optional<ParsedInstant>> exhausted_at;
+};
+
 // The summary JSON of SPEC 5, with a trailing newline.
+std::string summary_json(const Plan& plan, const StreamTotals& totals, const Allocator& allocator);
 std::string summary_json(const Plan& plan, const DonationStream& stream, const Allocator& allocator);
 
 }  // namespace matchfund

@@ -49,5 +49,26 @@ TEST(AtomicOutputTest, AnOutputOfManyCachedTailsIsPublishedWholeAndInOrder) {
   EXPECT_TRUE(written == expected) << "the published bytes differ from the ones written";
 }
 
+TEST(AtomicOutputTest, ARestartedOutputHoldsOnlyWhatWasWrittenAfter) {
+  const std::string path = ::testing::TempDir() + "/matchfund-atomic-output-restart.txt";
+  std::remove(path.c_str());
+  // Enough before the restart that blocks went to the writing thread and
+  // part of the file left the page cache; less after, so a stale tail would show.
+  const std::string before = pattern((std::size_t{40} << 20) + 17, 3);
+  const std::string after = pattern((std::size_t{3} << 20) + 5, 4);
+  {
+    AtomicOutput out(path);
+    out.write(before);
+    out.restart();
+    out.write(after);
+    out.finish();
+    out.publish();
+  }
+  const std::string written = read_file(path);
+  std::remove(path.c_str());
+  ASSERT_EQ(written.size(), after.size());
+  EXPECT_TRUE(written == after) << "the published bytes are not the ones written after the restart";
+}
+
 }  // namespace
 }  // namespace matchfund
