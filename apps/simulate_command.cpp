@@ -4,10 +4,8 @@
 #include "apps/command_line.hpp"
 #include "apps/commands.hpp"
 #include "engine/file_io.hpp"
-#include "engine/ingest.hpp"
-#include "engine/ledger.hpp"
 #include "engine/mapped_input.hpp"
-#include "engine/simulation.hpp"
+#include "engine/streamed_simulation.hpp"
 
 namespace matchfund {
 
@@ -36,20 +34,12 @@ int simulate_command(const std::vector<std::string>& args) {
   Catalog catalog;
   cli::load_projects(v, catalog);
   const std::string donations_path = cli::value(v, "donations");
-  DonationStream stream;
-  {
-    MappedInput donations(donations_path);
-    stream = read_donations(donations.text(), donations_path, campaign.minor_units, catalog,
-                            [&](std::size_t offset) { donations.release_before(offset); });
-  }
-
-  Plan plan(campaign, catalog);
-  Allocator allocator(plan, catalog);
+  MappedInput donations(donations_path);
   AtomicOutput ledger(cli::value(v, "ledger"));
   AtomicOutput summary(cli::value(v, "summary"));
-  CsvLedgerSink sink(ledger, stream, plan);
-  run_allocation(allocator, stream, sink);
-  summary.write(summary_json(plan, stream, allocator));
+  summary.write(simulate_donations(donations.text(), donations_path, campaign, catalog, ledger,
+                                   [&](std::size_t offset) { donations.release_before(offset); })
+                    .summary);
   cli::publish_all({&ledger, &summary});
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "engine/ingest.hpp"
 #include "engine/ledger.hpp"
 #include "engine/simulation.hpp"
+#include "engine/streamed_simulation.hpp"
 
 namespace matchfund::bench {
 namespace {
@@ -99,13 +100,8 @@ void BM_EndToEnd(benchmark::State& state) {
     Campaign campaign = parse_campaign(d.rules_text, "rules.json");
     Catalog catalog;
     read_projects(d.projects_text, "projects.csv", catalog);
-    DonationStream stream = read_donations(d.donations_text, "donations.csv", campaign.minor_units, catalog);
-    Plan plan(campaign, catalog);
-    Allocator allocator(plan, catalog);
     AtomicOutput ledger(scratch);
-    CsvLedgerSink sink(ledger, stream, plan);
-    run_allocation(allocator, stream, sink);
-    benchmark::DoNotOptimize(summary_json(plan, stream, allocator));
+    benchmark::DoNotOptimize(simulate_donations(d.donations_text, "donations.csv", campaign, catalog, ledger).summary);
     ledger.finish();
     ledger.publish();
   }

@@ -41,6 +41,7 @@
 #include "engine/plan.hpp"
 #include "engine/rules.hpp"
 #include "engine/simulation.hpp"
+#include "engine/streamed_simulation.hpp"
 #include "reference/reference_allocator.hpp"
 
 namespace {
@@ -363,12 +364,13 @@ Scenario generate(std::uint64_t seed) {
                           : rng.percent(60) ? static_cast<int>(rng.between(41, 120))
                                             : static_cast<int>(rng.between(kBatch + 1, kBatch + 350));
   const bool has_channel = rng.percent(80);
+  const bool repeats_ids = rng.percent(50);  // without repeats, simulate streams the file
   Money total = 0;
   for (int i = 0; i < n_donations; ++i) {
     ref::Donation d;
     d.id = "d" + std::to_string(i);
     if (rng.percent(8)) d.id = rng.pick<std::string>({"d,", "d\"", "d ", "пожертвование", "d\n", "d\"\","}) + std::to_string(i);
-    if (i > 0 && rng.percent(8)) d.id = s.donations[static_cast<std::size_t>(rng.between(0, i - 1))].id;  // duplicate
+    if (i > 0 && repeats_ids && rng.percent(8)) d.id = s.donations[static_cast<std::size_t>(rng.between(0, i - 1))].id;  // duplicate
     d.donor = rng.pick(donors);
     d.project = rng.percent(90) ? rng.pick(projects) : "stray";
     d.amount = amount_of(rng, unit);
@@ -761,31 +763,42 @@ const std::string& temp_folder() {
 
 struct TextRun {
   std::string ledger, summary;
+  bool streamed = false;  // simulate_donations did not read the file again whole
   std::optional<matchfund::Error> error;
 };
 
-// A whole simulate run: the CSV ledger and the summary JSON as the command writes them.
-TextRun run_text(const Scenario& s) {
+// A whole simulate run: the CSV ledger and the summary JSON as the command
+// writes them, through the streamed run cut as `shape` says.
+TextRun run_text(const Scenario& s, const matchfund::StreamShape& shape = {}) {
   static int counter = 0;
   TextRun out;
-  auto e = load_engine(s);
+  const matchfund::Campaign campaign = matchfund::parse_campaign(s.rules_json, "rules.json");
+  matchfund::Catalog catalog;
+  if (s.has_projects_file) matchfund::read_projects(s.projects_csv, "projects.csv", catalog);
   const std::string path = temp_folder() + "/ledger-" + std::to_string(++counter) + ".csv";
   {
     matchfund::AtomicOutput file(path);
-    matchfund::CsvLedgerSink sink(file, e->stream, *e->plan);
     try {
-      matchfund::run_allocation(*e->allocator, e->stream, sink);
+      matchfund::SimulateResult result =
+          matchfund::simulate_donations(s.donations_csv, "donations.csv", campaign, catalog, file, {}, shape);
+      out.summary = std::move(result.summary);
+      out.streamed = result.streamed;
     } catch (const matchfund::Error& err) {
       out.error = err;
       return out;  // the temporary goes with `file`
     }
-    out.summary = matchfund::summary_json(*e->plan, e->stream, *e->allocator);
     file.finish();
     file.publish();
   }
   out.ledger = matchfund::read_file(path);
   std::remove(path.c_str());
   return out;
+}
+
+// A shape that cuts a scenario's few rows into many batches and chunks: a
+// chunk of 1 to 7 rows, batches read from 1 to 300 bytes of text.
+matchfund::StreamShape tiny_shape(const Scenario& s) {
+  return {1 + s.seed % 7, 1 + (s.seed / 7) % 300};
 }
 
 // The ledger CSV and summary JSON that SPEC 5 asks for, from the reference's result.
@@ -912,7 +925,7 @@ void check_against_reference(const Scenario& s, Problems& problems) {
     else if (e->stream.id(run.failed) != d.id)
       problems.push_back("base overflow at donation " + csv_field(std::string(e->stream.id(run.failed))) +
                          " in the engine, at " + csv_field(d.id) + " in the reference");
-    const TextRun text = run_text(s);
+    const TextRun text = run_text(s, tiny_shape(s));
     const std::string place = "donations.csv, line " + std::to_string(s.lines[*expected.base_overflow_at]) + ", column amount";
     if (!text.error)
       problems.push_back("simulate: expected an input error at " + place + ", the run succeeded");
@@ -928,7 +941,7 @@ void check_against_reference(const Scenario& s, Problems& problems) {
   }
 
   // The files simulate writes, byte for byte (ledger) and value for value (summary).
-  const TextRun text = run_text(s);
+  const TextRun text = run_text(s, tiny_shape(s));
   if (text.error) {
     problems.push_back(std::string("simulate failed: ") + text.error->what());
     return;
@@ -942,6 +955,10 @@ void check_against_reference(const Scenario& s, Problems& problems) {
     problems.push_back("ledger CSV differs at byte " + std::to_string(at) + ": engine \"" +
                        text.ledger.substr(from, 80) + "\", expected \"" + ledger.substr(from, 80) + "\"");
   }
+  // Streamed unless an id repeats (overflows returned above).
+  if (text.streamed != (expected.duplicates == 0))
+    problems.push_back(std::string("simulate ") + (text.streamed ? "streamed" : "read the file again whole") +
+                       " with " + std::to_string(expected.duplicates) + " duplicates");
   const Json want = expected_summary(expected, mu);
   Json got;
   try {
@@ -1116,9 +1133,10 @@ TEST(PropertyDifferential, EngineMatchesReference) { for_each_scenario(check_aga
 
 TEST(PropertyInvariants, BudgetsReleasesCapsAndSummaryHold) { for_each_scenario(check_invariants); }
 
+// Twice, once streamed in tiny chunks: how a run is cut changes nothing.
 TEST(PropertyInvariants, SameInputsGiveByteIdenticalOutputs) {
   for_each_scenario([](const Scenario& s, Problems& problems) {
-    const TextRun a = run_text(s), b = run_text(s);
+    const TextRun a = run_text(s), b = run_text(s, tiny_shape(s));
     if (a.error.has_value() != b.error.has_value() ||
         (a.error && std::string(a.error->what()) != std::string(b.error->what())))
       problems.push_back("one run failed and the other did not, or with another message");
@@ -1177,7 +1195,7 @@ TEST(PropertyGenerator, CoversEveryLimitAndOutcome) {
   const std::uint64_t n = scenario_count();
   if (n < 200) GTEST_SKIP() << "coverage is only judged over at least 200 scenarios";
   std::map<std::string, int> limits;
-  int overflows = 0, exhausted = 0, duplicates = 0, out_of_order = 0, big = 0, stack_false_rows = 0, day_caps = 0;
+  int streamed = 0, overflows = 0, exhausted = 0, duplicates = 0, out_of_order = 0, big = 0, stack_false_rows = 0, day_caps = 0;
   int over_a_byte_of_pools = 0, over_a_word_of_pools = 0;  // more than 8 or 64 pools
   for (std::uint64_t i = 0; i < n; ++i) {
     const Scenario s = generate(first_seed() + i);
@@ -1186,6 +1204,7 @@ TEST(PropertyGenerator, CoversEveryLimitAndOutcome) {
     overflows += r.base_overflow_at.has_value();
     for (const ref::PoolSummary& p : r.pools) exhausted += p.exhausted_at.has_value();
     duplicates += static_cast<int>(r.duplicates);
+    streamed += r.duplicates == 0 && !r.base_overflow_at && s.donations.size() > 1;
     for (std::size_t k = 1; k < s.donations.size(); ++k) out_of_order += s.donations[k].time < s.donations[k - 1].time;
     big += s.donations.size() > matchfund::Allocator::kBatch;
     over_a_byte_of_pools += s.rules.pools.size() > 8;
@@ -1209,6 +1228,7 @@ TEST(PropertyGenerator, CoversEveryLimitAndOutcome) {
   EXPECT_GT(overflows, 0) << "no scenario has a base that overflows";
   EXPECT_GT(exhausted, 0) << "no pool is ever exhausted";
   EXPECT_GT(duplicates, 0);
+  EXPECT_GT(streamed, 0) << "no scenario of two rows or more is streamed by simulate";
   EXPECT_GT(out_of_order, 0);
   EXPECT_GT(big, 0) << "no stream is longer than the allocator's batch";
   EXPECT_GT(over_a_byte_of_pools, 0) << "no scenario has more than 8 pools";
