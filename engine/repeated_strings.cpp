@@ -34,12 +34,7 @@ void run_split(unsigned threads, Work&& work) {
 }  // namespace
 
 std::vector<std::uint32_t> find_repeats(const StringColumn& column) {
-  return find_repeats(column.hash_data(), column.size(),
-                      [&](std::uint32_t a, std::uint32_t b) { return column.name(a) == column.name(b); });
-}
-
-std::vector<std::uint32_t> find_repeats(const std::uint64_t* hash, std::uint32_t n,
-                                        const std::function<bool(std::uint32_t, std::uint32_t)>& same) {
+  const std::uint32_t n = column.size();
   int bits = 0;
   while (bits < kMaxPartitionBits && (std::size_t{n} >> bits) > kPartitionTarget) ++bits;
   const std::size_t partitions = std::size_t{1} << bits;
@@ -48,6 +43,7 @@ std::vector<std::uint32_t> find_repeats(const std::uint64_t* hash, std::uint32_t
   const auto partition_of = [bits](std::uint64_t hash) {
     return bits == 0 ? std::size_t{0} : static_cast<std::size_t>(hash >> (64 - bits));
   };
+  const std::uint64_t* hash = column.hash_data();
   const unsigned threads = n >= kTwoThreadsFrom ? 2 : 1;
   // Thread t splits positions [first(t), first(t + 1)), then looks for
   // repeats in partitions [t * partitions / threads, ...).
@@ -101,7 +97,7 @@ std::vector<std::uint32_t> find_repeats(const std::uint64_t* hash, std::uint32_t
             table[slot] = e;
             break;
           }
-          if (part_hash[begin + held] == h && same(part_position[begin + held], position)) {
+          if (part_hash[begin + held] == h && column.name(part_position[begin + held]) == column.name(position)) {
             found[t].push_back(position);
             break;
           }

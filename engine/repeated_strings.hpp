@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "engine/string_column.hpp"
@@ -14,11 +13,5 @@ namespace matchfund {
 
 // The positions, ascending, of the strings equal to one at a lower position.
 std::vector<std::uint32_t> find_repeats(const StringColumn& column);
-
-// The same for any n items by their hashes: the positions of those whose
-// hash equals an earlier one's and that `same` (called with the earlier
-// position first, only when the hashes are equal) says are equal to it.
-std::vector<std::uint32_t> find_repeats(const std::uint64_t* hash, std::uint32_t n,
-                                        const std::function<bool(std::uint32_t, std::uint32_t)>& same);
 
 }  // namespace matchfund

@@ -11,7 +11,7 @@
 #include "engine/intern_rows.hpp"
 #include "engine/ledger.hpp"
 #include "engine/plan.hpp"
-#include "engine/repeated_strings.hpp"
+#include "engine/repeated_hashes.hpp"
 #include "engine/simulation.hpp"
 
 namespace matchfund {
@@ -55,7 +55,7 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
 
   StreamTotals totals;
   totals.exhausted_at.resize(plan.pools().size());
-  std::vector<std::uint64_t> id_hashes;  // every row's, for the duplicates check at the end
+  std::optional<RepeatedHashes> id_hashes;  // every row's, for the duplicates check; made with the first rows
   std::size_t projects_known = catalog.projects.size(), channels_known = catalog.channels.size();
   Chunk chunk;
 
@@ -102,13 +102,13 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
       reserve_donors(catalog, text.size());
       allocator.expect_donors(static_cast<std::uint32_t>(
           std::min<std::size_t>(expected_rows(text.size()), std::numeric_limits<std::uint32_t>::max())));
-      id_hashes.reserve(expected_rows(text.size()));
+      id_hashes.emplace(expected_rows(text.size()));
       for (auto* v : {&chunk.donor, &chunk.project, &chunk.channel}) v->reserve(shape.chunk_rows + count);
       reserved = true;
     }
     const std::size_t first = chunk.size();
     chunk.ids->append(batch.id_bytes, batch.id_ends.data(), batch.id_hash.data(), count);
-    id_hashes.insert(id_hashes.end(), batch.id_hash.begin(), batch.id_hash.end());
+    if (count > 0) id_hashes->add(batch.id_hash.data(), count);
     chunk.time.insert(chunk.time.end(), batch.time.begin(), batch.time.end());
     chunk.time_style.insert(chunk.time_style.end(), batch.time_style.begin(), batch.time_style.end());
     chunk.amount.insert(chunk.amount.end(), batch.amount.begin(), batch.amount.end());
@@ -132,10 +132,7 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
     if (last) break;
   }
   // Equal hashes: a duplicate id, or (seldom) two ids that share a hash. Both go the whole-stream way.
-  if (!find_repeats(id_hashes.data(), static_cast<std::uint32_t>(id_hashes.size()),
-                    [](std::uint32_t, std::uint32_t) { return true; })
-           .empty())
-    return std::nullopt;
+  if (id_hashes && id_hashes->any()) return std::nullopt;
   sink.finish();
   return summary_json(plan, totals, allocator);
 }

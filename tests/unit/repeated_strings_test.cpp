@@ -72,24 +72,6 @@ TEST(FindRepeats, EqualHashesWithDifferentBytesAreNotRepeats) {
   EXPECT_EQ(find_repeats(column), (std::vector<std::uint32_t>{2, 4, 6}));
 }
 
-TEST(FindRepeats, ByHashAsksOnlyAboutEqualHashesEarlierFirst) {
-  const std::vector<std::uint64_t> hashes = {7, 8, 7, 9, 8, 7, 10};
-  // What `same` answers: position 5 shares a hash with 0 and 2 but not their value.
-  const std::vector<int> value = {0, 1, 0, 2, 1, 3, 4};
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> asked;
-  const std::vector<std::uint32_t> repeats =
-      find_repeats(hashes.data(), static_cast<std::uint32_t>(hashes.size()), [&](std::uint32_t a, std::uint32_t b) {
-        asked.emplace_back(a, b);
-        return value[a] == value[b];
-      });
-  EXPECT_EQ(repeats, (std::vector<std::uint32_t>{2, 4}));
-  EXPECT_FALSE(asked.empty());
-  for (const auto& [a, b] : asked) {
-    EXPECT_LT(a, b);
-    EXPECT_EQ(hashes[a], hashes[b]);
-  }
-}
-
 TEST(FindRepeats, AgreesWithASetOverManyPartitions) {
   // Up to 256 partitions of about 2,300 strings, drawn from a pool
   // small enough that most repeat, in a seeded random order.

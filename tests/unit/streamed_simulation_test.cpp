@@ -133,6 +133,14 @@ TEST(StreamedSimulation, EqualsTheWholeStreamRunHoweverTheFileIsCut) {
   }
 }
 
+TEST(StreamedSimulation, AFileOfAHeaderAloneIsStreamedToAnEmptyLedger) {
+  const Files got = streamed(kHeader);
+  EXPECT_TRUE(got.streamed);
+  EXPECT_EQ(got.ledger, whole(kHeader).ledger);
+  EXPECT_EQ(got.summary, whole(kHeader).summary);
+  EXPECT_EQ(nlohmann::json::parse(got.summary)["donations"], 0);
+}
+
 TEST(StreamedSimulation, ADuplicateIdLateInTheFileReadsItAgainWhole) {
   // The duplicate comes after rows were allocated and written: none of them may stay.
   const std::string text = donations(600) + "g3,2017-09-08T10:00:00+08:00,u1,p0,5,\n";
