@@ -15,7 +15,7 @@ build=${MATCHFUND_FUZZ_BUILD:-build-fuzz}
 shared=${MATCHFUND_SHARED_DIR:-$(cd .. && pwd)/shared}
 jobs=${MATCHFUND_JOBS:-$(nproc)}
 targets=(donations_fuzz projects_fuzz events_fuzz contributions_fuzz rules_fuzz settlement_rules_fuzz
-         money_fuzz time_fuzz allocator_fuzz settle_fuzz)
+         money_fuzz time_fuzz allocator_fuzz settle_fuzz simulate_fuzz)
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMATCHFUND_FUZZ=ON -DMATCHFUND_TESTS=OFF -DMATCHFUND_BENCH=OFF > "$build.configure.log" 2>&1 ||
@@ -41,7 +41,11 @@ seed_text() {
 }
 cases=$shared/conformance/cases
 [ -d "$cases" ] || { echo "fuzz: no conformance cases under $cases" >&2; exit 1; }
-for f in "$cases"/*/donations.csv; do seed donations_fuzz A "$f"; seed contributions_fuzz '\x00' "$f"; done
+for f in "$cases"/*/donations.csv; do
+  seed donations_fuzz A "$f"
+  seed contributions_fuzz '\x00' "$f"
+  seed simulate_fuzz '\x03\x10' "$f"  # chunks of 4 rows, batches from 49 bytes
+done
 for f in "$cases"/*/events.csv; do seed events_fuzz A "$f"; done
 for f in "$cases"/*/projects.csv; do seed projects_fuzz '' "$f"; done
 for f in "$cases"/*/rules.json; do seed rules_fuzz '' "$f"; done
