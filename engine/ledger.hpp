@@ -32,8 +32,9 @@ inline constexpr std::string_view kLedgerHeader = "donation,pool,base,granted,li
 // A row's donation id is found by its sequence number in the id columns
 // given to the sink: the first column holds sequence numbers 0 to its size,
 // the next one those after, and so on. A column is given before any row of
-// its donations; a column the sink owns is freed once its rows are formatted,
-// so that a run streamed chunk by chunk keeps only the ids not yet written.
+// its donations; a column the sink owns is kept for reuse (spare_ids) once
+// its rows are formatted, so that a run streamed chunk by chunk keeps only
+// the ids not yet written, in memory it has already touched.
 class CsvLedgerSink {
  public:
   // The ids are the stream's, for its whole run.
@@ -51,7 +52,9 @@ class CsvLedgerSink {
   }
   // The ids of the next donations, in sequence order (see the class comment).
   void add_ids(const StringColumn& ids);
-  void add_ids(std::unique_ptr<const StringColumn> ids);
+  void add_ids(std::unique_ptr<StringColumn> ids);
+  // An empty column for the next add_ids: one whose rows are all written, or a new one.
+  std::unique_ptr<StringColumn> spare_ids();
   // Formats every row handed over into the output, in order.
   void finish();
 
@@ -69,7 +72,7 @@ class CsvLedgerSink {
   struct IdColumn {
     std::uint64_t first_seq;
     const StringColumn* ids;
-    std::unique_ptr<const StringColumn> owned;  // null: the caller's
+    std::unique_ptr<StringColumn> owned;  // null: the caller's
   };
   // The columns a block of rows reads, in sequence order.
   using Columns = std::vector<const IdColumn*>;
@@ -115,6 +118,7 @@ class CsvLedgerSink {
   AtomicOutput& out_;
   int minor_units_;
   std::deque<IdColumn> id_columns_;  // popped only while the formatting thread is idle
+  std::vector<std::unique_ptr<StringColumn>> spare_ids_;  // owned columns popped, for reuse
   std::uint64_t next_seq_ = 0;       // the first sequence number of the next column added
   std::vector<Text> pool_text_;   // ",pool id," by pool index
   std::vector<Text> limit_text_;  // ",limit name\n" by LimitId

@@ -44,11 +44,19 @@ void CsvLedgerSink::add_ids(const StringColumn& ids) {
   next_seq_ += ids.size();
 }
 
-void CsvLedgerSink::add_ids(std::unique_ptr<const StringColumn> ids) {
+void CsvLedgerSink::add_ids(std::unique_ptr<StringColumn> ids) {
   const StringColumn* column = ids.get();
   if (column->size() == 0) return;
   id_columns_.push_back({next_seq_, column, std::move(ids)});
   next_seq_ += column->size();
+}
+
+std::unique_ptr<StringColumn> CsvLedgerSink::spare_ids() {
+  if (spare_ids_.empty()) return std::make_unique<StringColumn>();
+  std::unique_ptr<StringColumn> ids = std::move(spare_ids_.back());
+  spare_ids_.pop_back();
+  ids->clear();
+  return ids;
 }
 
 CsvLedgerSink::Columns CsvLedgerSink::columns_from(const std::vector<Row>& rows) {
@@ -60,8 +68,10 @@ CsvLedgerSink::Columns CsvLedgerSink::columns_from(const std::vector<Row>& rows)
     highest = std::max(highest, r.seq);
   }
   // Rows come in sequence order: no later row reads a column that ends at or before this block's first.
-  while (!id_columns_.empty() && id_columns_.front().first_seq + id_columns_.front().ids->size() <= lowest)
+  while (!id_columns_.empty() && id_columns_.front().first_seq + id_columns_.front().ids->size() <= lowest) {
+    if (id_columns_.front().owned) spare_ids_.push_back(std::move(id_columns_.front().owned));
     id_columns_.pop_front();
+  }
   for (const IdColumn& column : id_columns_) {
     if (column.first_seq > highest) break;
     columns.push_back(&column);

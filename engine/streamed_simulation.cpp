@@ -27,14 +27,16 @@ struct Chunk {
   std::unique_ptr<StringColumn> ids = std::make_unique<StringColumn>();
 
   std::size_t size() const { return amount.size(); }
-  void clear() {
+  // Empties the chunk; its ids go to a column the ledger sink no longer needs
+  // (new memory for every chunk's ids cost about 300 MB of page faults at scale 1).
+  void clear(CsvLedgerSink& sink) {
     time.clear();
     time_style.clear();
     donor.clear();
     project.clear();
     channel.clear();
     amount.clear();
-    ids = std::make_unique<StringColumn>();
+    ids = sink.spare_ids();
   }
 };
 
@@ -87,7 +89,7 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
       }
     }
     totals.donations += n;
-    chunk.clear();
+    chunk.clear(sink);
     return true;
   };
 

@@ -38,6 +38,12 @@ class StringColumn {
   }
   const std::uint64_t* hash_data() const { return hashes_.data(); }
   std::uint32_t size() const { return static_cast<std::uint32_t>(hashes_.size()); }
+  // Removes every string, keeping the memory for the next ones.
+  void clear() {
+    bytes_.clear();
+    offsets_.resize(1);
+    hashes_.clear();
+  }
   // Room for this many strings and bytes in all.
   void reserve(std::size_t strings, std::size_t bytes);
   // Removes the strings at `positions` (ascending, each below size()); the

@@ -237,6 +237,47 @@ TEST_F(LedgerSinkTest, ManyRandomRowsAcrossFlushes) {
   EXPECT_TRUE(same_ledger(text, expected(rows)));
 }
 
+// The streamed run's way: ids given a column at a time, each before its rows,
+// from columns the sink hands back once their rows are written.
+TEST_F(LedgerSinkTest, IdsGivenColumnByColumnAreFoundAndTheirColumnsReused) {
+  std::mt19937_64 rng(99);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 120'000; ++i) ids.push_back("d" + std::to_string(i) + (rng() % 50 == 0 ? ",q" : ""));
+  load(2, ids);  // the stream is only for expected()
+  std::vector<Row> rows;
+  const std::string path = ::testing::TempDir() + "/matchfund-ledger-sink-columns.csv";
+  std::size_t reused = 0;
+  {
+    AtomicOutput out(path);
+    CsvLedgerSink sink(out, *plan_);
+    std::vector<const StringColumn*> given;
+    for (std::size_t first = 0; first < ids.size();) {
+      // Small columns, so that blocks of rows start near a column's end.
+      const std::size_t count = std::min<std::size_t>(1 + rng() % 40, ids.size() - first);
+      std::unique_ptr<StringColumn> column = sink.spare_ids();
+      ASSERT_EQ(column->size(), 0u);
+      reused += std::find(given.begin(), given.end(), column.get()) != given.end();
+      given.push_back(column.get());
+      for (std::size_t k = first; k < first + count; ++k) column->append(ids[k], fnv1a64(ids[k]));
+      sink.add_ids(std::move(column));
+      for (std::size_t seq = first; seq < first + count; ++seq)
+        for (std::uint64_t n = rng() % 3; n > 0; --n) {
+          rows.push_back({seq, static_cast<std::uint32_t>(rng() % 4), 100, 50, kLimitNone});
+          sink.row(rows.back().seq, rows.back().pool, 100, 50, kLimitNone);
+        }
+      first += count;
+    }
+    sink.finish();
+    out.finish();
+    out.publish();
+  }
+  const std::string text = read_file(path);
+  std::remove(path.c_str());
+  ASSERT_GT(rows.size(), std::size_t{6} * (std::size_t{1} << 14)) << "the rows should span several blocks";
+  EXPECT_GT(reused, 0u) << "no column was handed back for reuse";
+  EXPECT_TRUE(same_ledger(text, expected(rows)));
+}
+
 // A run that fails midway drops its sink without finish(), with blocks handed
 // to the formatting thread: the sink stops it, and no ledger appears.
 TEST_F(LedgerSinkTest, ASinkDroppedMidwayStopsItsThreadAndLeavesNoLedger) {
