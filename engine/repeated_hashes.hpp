@@ -25,7 +25,9 @@ class RepeatedHashes {
   bool any() const;
 
  private:
-  std::size_t partition_of(std::uint64_t hash) const { return bits_ == 0 ? 0 : static_cast<std::size_t>(hash >> (64 - bits_)); }
+  std::size_t partition_of(std::uint64_t hash) const {
+    return bits_ == 0 ? 0 : static_cast<std::size_t>(hash >> (64 - bits_));
+  }
 
   int bits_ = 0;
   std::vector<std::vector<std::uint64_t>> partitions_;

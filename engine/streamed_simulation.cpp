@@ -1,6 +1,8 @@
 #include "engine/streamed_simulation.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -27,8 +29,8 @@ struct Chunk {
   std::unique_ptr<StringColumn> ids = std::make_unique<StringColumn>();
 
   std::size_t size() const { return amount.size(); }
-  // Empties the chunk; its ids go to a column the ledger sink no longer needs
-  // (new memory for every chunk's ids cost about 300 MB of page faults at scale 1).
+  // Empties the chunk. Its next ids go into a column the ledger sink is done
+  // with, rather than new memory for every chunk.
   void clear(CsvLedgerSink& sink) {
     time.clear();
     time_style.clear();
@@ -44,8 +46,8 @@ struct Chunk {
 constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
 
 // The streamed run; nullopt when the file needs the whole-stream run (see the header).
-std::optional<std::string> stream_donations(std::string_view text, const std::string& label,
-                                            const Campaign& campaign, Catalog& catalog, AtomicOutput& ledger,
+std::optional<std::string> stream_donations(std::string_view text, const std::string& label, const Campaign& campaign,
+                                            Catalog& catalog, AtomicOutput& ledger,
                                             const std::function<void(std::size_t offset)>& consumed,
                                             const StreamShape& shape) {
   CsvReader reader(text, label);
@@ -118,8 +120,11 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
     intern_rows(batch, reader, catalog, chunk.donor.data() + first, chunk.project.data() + first,
                 chunk.channel.data() + first, [&](std::size_t k, std::uint32_t) {
                   const Minor amount = chunk.amount[first + k];
-                  if (amount > kMinorMax - totals.donated) too_much_donated = true;  // it may hold duplicates
-                  else totals.donated += amount;
+                  // Past int64 with every row counted; without duplicates it may fit: the whole-stream run tells.
+                  if (amount > kMinorMax - totals.donated)
+                    too_much_donated = true;
+                  else
+                    totals.donated += amount;
                 });
     if (too_much_donated) return std::nullopt;
     if (consumed && batch.end_offset - released >= kReleaseStep) {
@@ -142,8 +147,8 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
 }  // namespace
 
 SimulateResult simulate_donations(std::string_view text, const std::string& label, const Campaign& campaign,
-                               Catalog& catalog, AtomicOutput& ledger,
-                               const std::function<void(std::size_t offset)>& consumed, const StreamShape& shape) {
+                                  Catalog& catalog, AtomicOutput& ledger,
+                                  const std::function<void(std::size_t offset)>& consumed, const StreamShape& shape) {
   Catalog whole_stream_catalog = catalog;  // the projects file's names only: small
   if (std::optional<std::string> summary = stream_donations(text, label, campaign, catalog, ledger, consumed, shape))
     return {std::move(*summary), true};

@@ -25,7 +25,7 @@ struct StreamShape {
 };
 
 struct SimulateResult {
-  std::string summary;  // the summary JSON
+  std::string summary;   // the summary JSON
   bool streamed = true;  // false: the file was read again whole (see below)
 };
 
@@ -36,9 +36,9 @@ struct SimulateResult {
 //
 // The file is read and allocated a chunk at a time: SPEC 5 lets a run
 // validate while it allocates, since its outputs appear only on success. A
-// chunk's columns are reused once it is allocated, and its ids are freed
-// once its ledger rows are written, so memory holds a few chunks and an
-// 8-byte id hash per donation instead of the whole stream (about 785 MB of
+// chunk's columns are reused once it is allocated, and its ids' once its
+// ledger rows are written, so memory holds a few chunks and an 8-byte id
+// hash per donation (RepeatedHashes) instead of the whole stream (about 785 MB of
 // columns at scale 1, all of it new memory, which is slow to fault in on
 // some machines).
 //
@@ -50,8 +50,8 @@ struct SimulateResult {
 // is read again whole (read_donations) before anything is allocated. Parse
 // errors are raised by either run in the same order, with the same text.
 SimulateResult simulate_donations(std::string_view text, const std::string& label, const Campaign& campaign,
-                               Catalog& catalog, AtomicOutput& ledger,
-                               const std::function<void(std::size_t offset)>& consumed = {},
-                               const StreamShape& shape = {});
+                                  Catalog& catalog, AtomicOutput& ledger,
+                                  const std::function<void(std::size_t offset)>& consumed = {},
+                                  const StreamShape& shape = {});
 
 }  // namespace matchfund
