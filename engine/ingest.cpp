@@ -157,9 +157,8 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
   // Rows are read and checked ahead, on a second thread and on this one when
   // it would wait (DonationRowReader), then interned here in file order
   // (intern_rows). The first error in file order wins, as if rows were
-  // handled one by one. Every row is stored;
-  // duplicate ids are found and their rows removed once the file is read
-  // (find_repeats, DonatedTotal).
+  // handled one by one. Every row is stored; duplicate ids are found and
+  // their rows removed once the file is read (find_repeats, DonatedTotal).
   DonationRowReader rows(reader, header.width(), columns, minor_units, text);
   constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
   std::size_t released = 0;
