@@ -159,6 +159,15 @@ const RowBatch& DonationRowReader::next() {
   return batch;
 }
 
+bool DonationRowReader::finish_batch() {
+  const RowBatch& batch = batches_[used_ % kBatches];
+  const bool last = batch.last;
+  const std::exception_ptr error = batch.error;
+  done_with();
+  if (error) std::rethrow_exception(error);
+  return last;
+}
+
 void DonationRowReader::done_with() {
   {
     std::lock_guard lock(mutex_);

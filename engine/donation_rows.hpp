@@ -81,10 +81,13 @@ class DonationRowReader {
   DonationRowReader(const DonationRowReader&) = delete;
   DonationRowReader& operator=(const DonationRowReader&) = delete;
 
-  // The next batch in file order; valid until done_with().
+  // The next batch in file order; valid until done_with() or finish_batch().
   const RowBatch& next();
   // Gives the batch from next() back for refilling.
   void done_with();
+  // The same, then raises the batch's error, if it has one; else returns
+  // whether it was the last batch.
+  bool finish_batch();
 
  private:
   static constexpr std::size_t kBatches = 8;

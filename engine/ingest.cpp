@@ -1,7 +1,6 @@
 #include "engine/ingest.hpp"
 
 #include <algorithm>
-#include <exception>
 
 #include "engine/donated_total.hpp"
 #include "engine/donation_rows.hpp"
@@ -160,8 +159,7 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
   // handled one by one. Every row is stored; duplicate ids are found and
   // their rows removed once the file is read (find_repeats, DonatedTotal).
   DonationRowReader rows(reader, header.width(), columns, minor_units, text);
-  constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
-  std::size_t released = 0;
+  ConsumedText released(consumed);
   DonatedTotal donated;
   for (;;) {
     const RowBatch& batch = rows.next();
@@ -184,15 +182,8 @@ DonationStream read_donations(std::string_view text, const std::string& label, i
                                 "the total donated no longer fits a signed 64-bit count of minor units");
                 });
     // The batch's views into the text are dead: everything before its end is done with.
-    if (consumed && batch.end_offset - released >= kReleaseStep) {
-      released = batch.end_offset;
-      consumed(released);
-    }
-    const bool last = batch.last;
-    const std::exception_ptr error = batch.error;
-    rows.done_with();
-    if (error) std::rethrow_exception(error);
-    if (last) break;
+    released.reached(batch.end_offset);
+    if (rows.finish_batch()) break;
   }
   // A duplicate was validated like any row, then is granted nothing.
   const std::vector<std::uint32_t> repeats = find_repeats(s.ids);

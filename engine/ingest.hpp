@@ -24,6 +24,24 @@ std::size_t expected_rows(std::size_t text_bytes);
 // Makes room in the catalog's donor tables for a donations file of this size.
 void reserve_donors(Catalog& catalog, std::size_t text_bytes);
 
+// Calls a reader's `consumed` (see read_donations) each time it has read
+// another 16 MB of the text.
+class ConsumedText {
+ public:
+  explicit ConsumedText(const std::function<void(std::size_t offset)>& consumed) : consumed_(consumed) {}
+  // text[0, offset) is no longer read.
+  void reached(std::size_t offset) {
+    if (!consumed_ || offset - released_ < kStep) return;
+    released_ = offset;
+    consumed_(offset);
+  }
+
+ private:
+  static constexpr std::size_t kStep = std::size_t{16} << 20;
+  const std::function<void(std::size_t offset)>& consumed_;
+  std::size_t released_ = 0;
+};
+
 // Reads a donations file. `label` names it in errors. `consumed`, when given,
 // is told every few megabytes that text[0, offset) is no longer read (see
 // MappedInput::release_before).

@@ -1,7 +1,6 @@
 #include "engine/streamed_simulation.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -41,9 +40,6 @@ struct Chunk {
     ids = sink.spare_ids();
   }
 };
-
-// How often the text read so far is let go (MappedInput::release_before).
-constexpr std::size_t kReleaseStep = std::size_t{16} << 20;
 
 // The streamed run; nullopt when the file needs the whole-stream run (see the header).
 std::optional<std::string> stream_donations(std::string_view text, const std::string& label, const Campaign& campaign,
@@ -98,7 +94,7 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
   DonationRowReader rows(reader, header.width(), columns, campaign.minor_units, text, shape.stretch_bytes);
   bool reserved = false;
   bool too_much_donated = false;
-  std::size_t released = 0;
+  ConsumedText released(consumed);
   for (;;) {
     const RowBatch& batch = rows.next();
     const std::size_t count = batch.count();
@@ -127,14 +123,8 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
                     totals.donated += amount;
                 });
     if (too_much_donated) return std::nullopt;
-    if (consumed && batch.end_offset - released >= kReleaseStep) {
-      released = batch.end_offset;
-      consumed(released);
-    }
-    const bool last = batch.last;
-    const std::exception_ptr error = batch.error;
-    rows.done_with();
-    if (error) std::rethrow_exception(error);
+    released.reached(batch.end_offset);
+    const bool last = rows.finish_batch();
     if ((chunk.size() >= shape.chunk_rows || last) && !allocate_chunk()) return std::nullopt;
     if (last) break;
   }
