@@ -80,7 +80,7 @@ class CsvLedgerSink {
   void hand_over();  // gives the full block to the formatting thread, starting it if need be
   void format_rows();  // the formatting thread
   void format(const std::vector<Row>& rows, const Columns& columns);
-  // The columns rows from `rows`'s first on read; frees those before it.
+  // The columns rows from `rows`'s first on read; those before it go to spare_ids_.
   // Only while the formatting thread is idle.
   Columns columns_from(const std::vector<Row>& rows);
   void stop();

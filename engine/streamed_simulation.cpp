@@ -136,6 +136,17 @@ std::optional<std::string> stream_donations(std::string_view text, const std::st
 
 }  // namespace
 
+std::string simulate_whole_stream(std::string_view text, const std::string& label, const Campaign& campaign,
+                                  Catalog& catalog, AtomicOutput& ledger,
+                                  const std::function<void(std::size_t offset)>& consumed) {
+  const DonationStream stream = read_donations(text, label, campaign.minor_units, catalog, consumed);
+  const Plan plan(campaign, catalog);
+  Allocator allocator(plan, catalog);
+  CsvLedgerSink sink(ledger, stream, plan);
+  run_allocation(allocator, stream, sink);
+  return summary_json(plan, stream, allocator);
+}
+
 SimulateResult simulate_donations(std::string_view text, const std::string& label, const Campaign& campaign,
                                   Catalog& catalog, AtomicOutput& ledger,
                                   const std::function<void(std::size_t offset)>& consumed, const StreamShape& shape) {
@@ -144,12 +155,7 @@ SimulateResult simulate_donations(std::string_view text, const std::string& labe
     return {std::move(*summary), true};
   ledger.restart();
   catalog = std::move(whole_stream_catalog);
-  const DonationStream stream = read_donations(text, label, campaign.minor_units, catalog, consumed);
-  const Plan plan(campaign, catalog);
-  Allocator allocator(plan, catalog);
-  CsvLedgerSink sink(ledger, stream, plan);
-  run_allocation(allocator, stream, sink);
-  return {summary_json(plan, stream, allocator), false};
+  return {simulate_whole_stream(text, label, campaign, catalog, ledger, consumed), false};
 }
 
 }  // namespace matchfund

@@ -54,4 +54,10 @@ SimulateResult simulate_donations(std::string_view text, const std::string& labe
                                   const std::function<void(std::size_t offset)>& consumed = {},
                                   const StreamShape& shape = {});
 
+// The same run the other way: the whole stream read first (read_donations),
+// then allocated (run_allocation). What simulate_donations falls back to.
+std::string simulate_whole_stream(std::string_view text, const std::string& label, const Campaign& campaign,
+                                  Catalog& catalog, AtomicOutput& ledger,
+                                  const std::function<void(std::size_t offset)>& consumed = {});
+
 }  // namespace matchfund

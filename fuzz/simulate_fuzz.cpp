@@ -11,10 +11,7 @@
 
 #include "engine/file_io.hpp"
 #include "engine/ingest.hpp"
-#include "engine/ledger.hpp"
-#include "engine/plan.hpp"
 #include "engine/rules.hpp"
-#include "engine/simulation.hpp"
 #include "engine/streamed_simulation.hpp"
 #include "fuzz/fuzz_support.hpp"
 
@@ -71,12 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return simulate_donations(text, "donations.csv", campaign, catalog, ledger, {}, shape).summary;
   });
   const Outcome whole = outcome_of([&](const Campaign& campaign, Catalog& catalog, AtomicOutput& ledger) {
-    const DonationStream stream = read_donations(text, "donations.csv", campaign.minor_units, catalog);
-    const Plan plan(campaign, catalog);
-    Allocator allocator(plan, catalog);
-    CsvLedgerSink sink(ledger, stream, plan);
-    run_allocation(allocator, stream, sink);
-    return summary_json(plan, stream, allocator);
+    return simulate_whole_stream(text, "donations.csv", campaign, catalog, ledger);
   });
   if (streamed.error != whole.error)
     fuzz::violated("errors differ: streamed \"" + streamed.error.value_or("none") + "\", whole \"" +

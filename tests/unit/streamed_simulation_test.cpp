@@ -15,10 +15,7 @@
 #include "engine/error.hpp"
 #include "engine/file_io.hpp"
 #include "engine/ingest.hpp"
-#include "engine/ledger.hpp"
-#include "engine/plan.hpp"
 #include "engine/rules.hpp"
-#include "engine/simulation.hpp"
 #include "engine/streamed_simulation.hpp"
 #include "tests/unit/test_support.hpp"
 
@@ -55,15 +52,16 @@ Catalog projects_catalog() {
   return catalog;
 }
 
-// The run the command makes, cut as `shape` says.
-Files streamed(const std::string& donations, const StreamShape& shape = {}) {
+// The ledger and summary a run writes for `donations`, with the projects file above.
+template <class Run>
+Files written(const std::string& donations, Run&& run) {
   const Campaign campaign = parse_campaign(kRules, "rules.json");
   Catalog catalog = projects_catalog();
   const std::string path = temp_path("ledger.csv");
   Files out;
   {
     AtomicOutput ledger(path);
-    SimulateResult result = simulate_donations(donations, "gifts.csv", campaign, catalog, ledger, {}, shape);
+    SimulateResult result = run(donations, campaign, catalog, ledger);
     out.summary = std::move(result.summary);
     out.streamed = result.streamed;
     ledger.finish();
@@ -74,27 +72,21 @@ Files streamed(const std::string& donations, const StreamShape& shape = {}) {
   return out;
 }
 
+// The run the command makes, cut as `shape` says.
+Files streamed(const std::string& donations, const StreamShape& shape = {}) {
+  return written(donations, [&](const std::string& text, const Campaign& campaign, Catalog& catalog,
+                                AtomicOutput& ledger) {
+    return simulate_donations(text, "gifts.csv", campaign, catalog, ledger, {}, shape);
+  });
+}
+
 // The whole stream read first, then allocated: the way sweeps and the
 // library's users run, which the streamed run must equal.
 Files whole(const std::string& donations) {
-  const Campaign campaign = parse_campaign(kRules, "rules.json");
-  Catalog catalog = projects_catalog();
-  const DonationStream stream = read_donations(donations, "gifts.csv", campaign.minor_units, catalog);
-  const Plan plan(campaign, catalog);
-  Allocator allocator(plan, catalog);
-  const std::string path = temp_path("whole.csv");
-  Files out;
-  {
-    AtomicOutput ledger(path);
-    CsvLedgerSink sink(ledger, stream, plan);
-    run_allocation(allocator, stream, sink);
-    out.summary = summary_json(plan, stream, allocator);
-    ledger.finish();
-    ledger.publish();
-  }
-  out.ledger = read_file(path);
-  std::remove(path.c_str());
-  return out;
+  return written(donations, [](const std::string& text, const Campaign& campaign, Catalog& catalog,
+                               AtomicOutput& ledger) {
+    return SimulateResult{simulate_whole_stream(text, "gifts.csv", campaign, catalog, ledger), false};
+  });
 }
 
 constexpr const char* kHeader = "id,time,donor,project,amount,channel\n";
