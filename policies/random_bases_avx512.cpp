@@ -15,9 +15,11 @@ namespace matchfund {
 
 // GCC 12's AVX-512 intrinsics start some results from a self-initialised
 // "undefined" vector, which -Wmaybe-uninitialized reports where they inline
-// (GCC bug 105593, fixed in GCC 13).
+// (GCC bug 105593, fixed in GCC 13). Clang has no such warning.
 #pragma GCC diagnostic push
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 namespace {
 
